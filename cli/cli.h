@@ -1,0 +1,56 @@
+/*
+ * NAME
+ *	cli.h - the aedesk command's shared parts
+ *
+ * DESCRIPTION
+ *	Each command is a function (argc, argv) -> exit code, listed in main.c's table.
+ *	Exit codes: 0 done; 1 the service refused (its message on stderr); 2 usage;
+ *	3 a service could not be reached.
+ */
+#ifndef AEDESK_CLI_H
+#define AEDESK_CLI_H
+
+#include <protobuf-c/protobuf-c.h>
+#include <stdio.h>
+
+#include "client.h"
+#include "conf.h"
+
+enum { EXIT_REFUSED = 1, EXIT_USAGE = 2, EXIT_UNREACHABLE = 3 };
+
+struct cli {
+	conf *conf;
+	int json;
+	const char *lang;     /* "zh" or "en" */
+	int timeout_ms;
+};
+
+extern struct cli cli;
+
+/* cli_t picks the Chinese or English text. */
+const char *cli_t(const char *zh, const char *en);
+/* cli_call sends req to a service with the saved token and prints any refusal. */
+int cli_call(const char *service, const ProtobufCMessage *req, const ProtobufCMessageDescriptor *rd,
+    ProtobufCMessage **reply);
+int cli_call_notoken(const char *service, const ProtobufCMessage *req,
+    const ProtobufCMessageDescriptor *rd, ProtobufCMessage **reply);
+/* cli_print_json prints a reply as JSON (the .proto field names) with a newline. */
+void cli_print_json(const ProtobufCMessage *m);
+/* cli_read_password reads a password from the terminal without echo, or one line of stdin. */
+int cli_read_password(const char *prompt, int from_stdin, char *buf, size_t len);
+int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void cli_format_time(long long ms, char *buf, size_t len);
+
+/* Token storage: $AEDESK_TOKEN_FILE, else ~/.config/aedesk/token (mode 0600). */
+int cli_token_save(const uint8_t *tok, size_t len);
+int cli_token_load(uint8_t **tok, size_t *len);
+int cli_token_path(char *buf, size_t len);
+
+int cmd_login(int argc, char **argv);
+int cmd_logout(int argc, char **argv);
+int cmd_passwd(int argc, char **argv);
+int cmd_staff(int argc, char **argv);
+int cmd_client(int argc, char **argv);
+int cmd_status(int argc, char **argv);
+
+#endif

@@ -1,0 +1,222 @@
+/*
+ * NAME
+ *	store.c - LMDB environment, growth and small helpers
+ *
+ * DESCRIPTION
+ *	See store.h. The map starts at store.map_mb (64 MiB) and doubles when full.
+ *
+ * SECURITY
+ *	The data directory is created 0700 and files 0600: client data is confidential.
+ */
+#include "store.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "log.h"
+#include "wire.h"
+
+#define STORE_MAX_DBS 64
+#define STORE_INITIAL_MAP (64ull << 20)
+
+struct store {
+	MDB_env *env;
+	char dir[1024];
+	pthread_rwlock_t resize;
+	size_t mapsize;
+};
+
+/* mkdir_p creates dir and its parents with mode. */
+static int mkdir_p(const char *dir, mode_t mode)
+{
+	char tmp[1024];
+	snprintf(tmp, sizeof tmp, "%s", dir);
+	for (char *p = tmp + 1; *p; p++)
+		if (*p == '/') {
+			*p = 0;
+			if (mkdir(tmp, mode) != 0 && errno != EEXIST)
+				return -1;
+			*p = '/';
+		}
+	if (mkdir(tmp, mode) != 0 && errno != EEXIST)
+		return -1;
+	return 0;
+}
+
+int store_open(store **out, const char *dir, const store_table *tables, char *err, size_t errlen)
+{
+	store *s = calloc(1, sizeof *s);
+	if (!s) {
+		snprintf(err, errlen, "out of memory");
+		return ENOMEM;
+	}
+	snprintf(s->dir, sizeof s->dir, "%s", dir);
+	pthread_rwlock_init(&s->resize, NULL);
+	int rc;
+	if (mkdir_p(dir, 0700) != 0) {
+		rc = errno;
+		snprintf(err, errlen, "%s: cannot create the data directory: %s", dir, strerror(rc));
+		goto fail;
+	}
+	if ((rc = mdb_env_create(&s->env)) != 0)
+		goto lmdb_fail;
+	mdb_env_set_maxdbs(s->env, STORE_MAX_DBS);
+	mdb_env_set_maxreaders(s->env, 126);
+	if ((rc = mdb_env_open(s->env, dir, MDB_NOTLS, 0600)) != 0)
+		goto lmdb_fail;
+	/* The map is at least what the file already holds, at least the initial size. */
+	MDB_envinfo info;
+	mdb_env_info(s->env, &info);
+	s->mapsize = info.me_mapsize > STORE_INITIAL_MAP ? info.me_mapsize : STORE_INITIAL_MAP;
+	if ((rc = mdb_env_set_mapsize(s->env, s->mapsize)) != 0)
+		goto lmdb_fail;
+	int dead = 0;
+	mdb_reader_check(s->env, &dead);
+	if (dead)
+		log_warn("%s: cleared %d stale reader slot(s) left by a killed process", dir, dead);
+	MDB_txn *txn;
+	if ((rc = mdb_txn_begin(s->env, NULL, 0, &txn)) != 0)
+		goto lmdb_fail;
+	for (const store_table *t = tables; t && t->name; t++)
+		if ((rc = mdb_dbi_open(txn, t->name, MDB_CREATE, t->dbi)) != 0) {
+			mdb_txn_abort(txn);
+			snprintf(err, errlen, "%s: cannot open table %s: %s", dir, t->name, mdb_strerror(rc));
+			goto fail;
+		}
+	if ((rc = mdb_txn_commit(txn)) != 0)
+		goto lmdb_fail;
+	*out = s;
+	return 0;
+lmdb_fail:
+	snprintf(err, errlen, "%s: cannot open the store: %s", dir, mdb_strerror(rc));
+fail:
+	if (s->env)
+		mdb_env_close(s->env);
+	pthread_rwlock_destroy(&s->resize);
+	free(s);
+	return rc ? rc : EIO;
+}
+
+void store_close(store *s)
+{
+	if (!s)
+		return;
+	mdb_env_close(s->env);
+	pthread_rwlock_destroy(&s->resize);
+	free(s);
+}
+
+MDB_env *store_env(store *s) { return s->env; }
+const char *store_dir(store *s) { return s->dir; }
+
+int store_write_begin(store *s, MDB_txn **txn) { return mdb_txn_begin(s->env, NULL, 0, txn); }
+
+int store_commit(store *s, MDB_txn *txn)
+{
+	(void)s;
+	return mdb_txn_commit(txn); /* on error LMDB has already freed txn */
+}
+
+int store_read_begin(store *s, MDB_txn **txn)
+{
+	pthread_rwlock_rdlock(&s->resize);
+	int rc = mdb_txn_begin(s->env, NULL, MDB_RDONLY, txn);
+	if (rc)
+		pthread_rwlock_unlock(&s->resize);
+	return rc;
+}
+
+void store_read_end(store *s, MDB_txn *txn)
+{
+	mdb_txn_abort(txn);
+	pthread_rwlock_unlock(&s->resize);
+}
+
+int store_grow(store *s)
+{
+	pthread_rwlock_wrlock(&s->resize);
+	size_t next = s->mapsize * 2;
+	int rc = mdb_env_set_mapsize(s->env, next);
+	if (rc == 0) {
+		log_info("%s: map grown from %zu to %zu MiB", s->dir, s->mapsize >> 20, next >> 20);
+		s->mapsize = next;
+	} else
+		log_error("%s: cannot grow the map to %zu MiB: %s", s->dir, next >> 20, mdb_strerror(rc));
+	pthread_rwlock_unlock(&s->resize);
+	return rc;
+}
+
+int store_reader_check(store *s, int *dead) { return mdb_reader_check(s->env, dead); }
+
+void store_usage(store *s, uint64_t *used, uint64_t *map)
+{
+	MDB_envinfo info;
+	MDB_stat st;
+	mdb_env_info(s->env, &info);
+	mdb_env_stat(s->env, &st);
+	*used = (uint64_t)(info.me_last_pgno + 1) * st.ms_psize;
+	*map = info.me_mapsize;
+}
+
+void store_be64(uint8_t out[8], uint64_t v)
+{
+	for (int i = 7; i >= 0; i--, v >>= 8)
+		out[i] = (uint8_t)v;
+}
+
+uint64_t store_from_be64(const uint8_t in[8])
+{
+	uint64_t v = 0;
+	for (int i = 0; i < 8; i++)
+		v = v << 8 | in[i];
+	return v;
+}
+
+uint64_t store_get_u64(MDB_txn *txn, MDB_dbi dbi, const char *key, uint64_t dflt)
+{
+	MDB_val k = {strlen(key), (void *)key}, v;
+	if (mdb_get(txn, dbi, &k, &v) != 0 || v.mv_size != 8)
+		return dflt;
+	return store_from_be64(v.mv_data);
+}
+
+int store_put_u64(MDB_txn *txn, MDB_dbi dbi, const char *key, uint64_t x)
+{
+	uint8_t b[8];
+	store_be64(b, x);
+	MDB_val k = {strlen(key), (void *)key}, v = {8, b};
+	return mdb_put(txn, dbi, &k, &v, 0);
+}
+
+int store_put_msg(MDB_txn *txn, MDB_dbi dbi, const void *key, size_t klen,
+    const ProtobufCMessage *m, unsigned flags)
+{
+	MDB_val k = {klen, (void *)key}, v;
+	v.mv_size = protobuf_c_message_get_packed_size(m);
+	int rc = mdb_put(txn, dbi, &k, &v, flags | MDB_RESERVE);
+	if (rc == 0)
+		protobuf_c_message_pack(m, v.mv_data);
+	return rc;
+}
+
+int store_get_msg(MDB_txn *txn, MDB_dbi dbi, const void *key, size_t klen,
+    const ProtobufCMessageDescriptor *d, ProtobufCMessage **out)
+{
+	MDB_val k = {klen, (void *)key}, v;
+	int rc = mdb_get(txn, dbi, &k, &v);
+	if (rc)
+		return rc;
+	const char *why;
+	*out = wire_unpack(d, v.mv_data, v.mv_size, &why);
+	return *out ? 0 : EINVAL;
+}
+
+int store_exists(MDB_txn *txn, MDB_dbi dbi, const void *key, size_t klen)
+{
+	MDB_val k = {klen, (void *)key}, v;
+	return mdb_get(txn, dbi, &k, &v) == 0;
+}

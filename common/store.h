@@ -1,0 +1,67 @@
+/*
+ * NAME
+ *	store.h - a service's own LMDB environment
+ *
+ * SYNOPSIS
+ *	MDB_dbi clients;
+ *	store_table t[] = {{"clients", &clients}, {NULL, NULL}};
+ *	store_open(&s, dir, t, err, sizeof err);
+ *	store_write_begin(s, &txn); ... store_commit(s, txn) == STORE_MAP_FULL -> store_grow(s), redo
+ *
+ * DESCRIPTION
+ *	One env per process, durable sync (never MDB_NOSYNC or MDB_WRITEMAP: this is agency
+ *	data), no MDB_DUPSORT. Writes happen on one thread (the service's main loop); reads
+ *	may run on others between store_read_begin/store_read_end, which hold a shared lock
+ *	so that store_grow can resize the map with no transaction open in the process, as
+ *	LMDB 0.9.24 requires. A full map is never a lost write: the caller aborts, grows and
+ *	redoes the whole transaction.
+ *
+ * DIAGNOSTICS
+ *	Functions return 0 or an LMDB error code (MDB_NOTFOUND, MDB_MAP_FULL, ...); store_open
+ *	writes what went wrong, with the directory, into err.
+ */
+#ifndef AEDESK_STORE_H
+#define AEDESK_STORE_H
+
+#include <lmdb.h>
+#include <protobuf-c/protobuf-c.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct store store;
+
+typedef struct store_table {
+	const char *name;
+	MDB_dbi *dbi;
+} store_table;
+
+int store_open(store **out, const char *dir, const store_table *tables, char *err, size_t errlen);
+void store_close(store *s);
+MDB_env *store_env(store *s);
+const char *store_dir(store *s);
+
+int store_write_begin(store *s, MDB_txn **txn);
+int store_commit(store *s, MDB_txn *txn);
+int store_read_begin(store *s, MDB_txn **txn);
+void store_read_end(store *s, MDB_txn *txn);
+/* store_grow doubles the map; the calling thread must have no transaction open. */
+int store_grow(store *s);
+/* store_reader_check clears reader slots left by killed processes; *dead gets the count. */
+int store_reader_check(store *s, int *dead);
+/* store_usage: bytes in use (last page) and the map size. */
+void store_usage(store *s, uint64_t *used, uint64_t *map);
+
+void store_be64(uint8_t out[8], uint64_t v);
+uint64_t store_from_be64(const uint8_t in[8]);
+/* Small named counters and values (the "_meta" style tables). */
+uint64_t store_get_u64(MDB_txn *txn, MDB_dbi dbi, const char *key, uint64_t dflt);
+int store_put_u64(MDB_txn *txn, MDB_dbi dbi, const char *key, uint64_t v);
+/* Records are packed protobuf messages. */
+int store_put_msg(MDB_txn *txn, MDB_dbi dbi, const void *key, size_t klen,
+    const ProtobufCMessage *m, unsigned flags);
+/* store_get_msg: 0 and *out, MDB_NOTFOUND, or EINVAL when the stored bytes do not decode. */
+int store_get_msg(MDB_txn *txn, MDB_dbi dbi, const void *key, size_t klen,
+    const ProtobufCMessageDescriptor *d, ProtobufCMessage **out);
+int store_exists(MDB_txn *txn, MDB_dbi dbi, const void *key, size_t klen);
+
+#endif

@@ -1,0 +1,1235 @@
+/*
+ * NAME
+ *	svc.c - the service skeleton: sockets, main loop, outbox, replay
+ *
+ * DESCRIPTION
+ *	See svc.h for the contract. Threads: NNG's callback threads only move messages
+ *	into queues; the main thread runs handlers and owns every write transaction; the
+ *	replay thread answers Replay and Health from read transactions.
+ *
+ *	LMDB tables of the skeleton, in every service's store:
+ *	  _outbox   be64(seq) -> packed Envelope of the event
+ *	  _meta     "seq" -> be64(last outbox seq)
+ *	  _cursor   source name -> be64(last seq applied from it)
+ *	  _reqid    16-byte request id -> packed reply Envelope
+ *	  _reqtime  be64(ms) . request id -> "" (to forget ids after a day)
+ *
+ * SECURITY
+ *	Every socket has NNG_OPT_RECVMAXSZ set: a frame header claiming gigabytes is
+ *	refused by NNG before it allocates.
+ */
+#include "svc.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <nng/nng.h>
+#include <nng/protocol/pubsub0/pub.h>
+#include <nng/protocol/pubsub0/sub.h>
+#include <nng/protocol/reqrep0/rep.h>
+#include <nng/protocol/reqrep0/req.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "wire.h"
+
+#define SVC_MAX_BATCH 256
+#define SVC_MAX_QUEUED_EVENTS 20000
+#define SVC_REPLAY_BATCH 1000
+#define SVC_REPLAY_BYTES (8u << 20)
+#define SVC_REQID_TTL_MS (24ll * 3600 * 1000)
+
+enum item_kind { ITEM_REQUEST, ITEM_EVENT };
+
+struct worker;
+
+struct item {
+	struct item *next;
+	enum item_kind kind;
+	struct worker *w;          /* requests: where the reply goes */
+	nng_msg *msg;              /* owned; freed after handling */
+	const uint8_t *body;       /* events: the envelope bytes (after the topic) */
+	size_t len;
+	Aedesk__Envelope *env;     /* requests: decoded by the callback, NULL if malformed */
+	const char *why;           /* why env is NULL */
+	/* result of handling a request */
+	uint8_t *out;
+	size_t outlen;
+};
+
+struct queue {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct item *head, *tail;
+	size_t n, nevents;
+};
+
+enum worker_state { W_RECV, W_BUSY, W_SEND };
+
+struct worker {
+	svc *s;
+	nng_aio *aio;
+	nng_ctx ctx;
+	enum worker_state state;
+};
+
+struct source {
+	svc *s;
+	char name[32];
+	nng_socket sub, req;
+	nng_aio *aio;
+	int need_replay;
+	int64_t last_replay_ms;
+	int64_t next_try_ms;
+};
+
+struct svc {
+	const struct svc_decl *decl;
+	conf *conf;
+	store *store;
+	MDB_dbi outbox, meta, cursor, reqid, reqtime;
+	nng_socket rep, pub;
+	struct worker *workers;
+	int nworkers;
+	struct source *src;
+	int nsrc;
+	struct queue mainq, replayq;
+	pthread_t replay_thread;
+	int replay_started;
+	uint64_t published_seq;
+	_Atomic uint64_t last_seq;
+	uint8_t pk[crypto_sign_PUBLICKEYBYTES];
+	int have_pk;
+	char keys_dir[1024];
+	int64_t started_ms;
+	_Atomic uint64_t requests, errors, events_applied;
+	int64_t heartbeat_ms, replay_idle_ms;
+	void *user;
+};
+
+static volatile sig_atomic_t svc_stop;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	svc_stop = 1;
+}
+
+/* ---- queues ---- */
+
+static void queue_init(struct queue *q)
+{
+	pthread_mutex_init(&q->mu, NULL);
+	pthread_cond_init(&q->cv, NULL);
+}
+
+static int queue_push(struct queue *q, struct item *it)
+{
+	pthread_mutex_lock(&q->mu);
+	if (it->kind == ITEM_EVENT && q->nevents >= SVC_MAX_QUEUED_EVENTS) {
+		pthread_mutex_unlock(&q->mu);
+		return -1; /* dropped: the gap is healed by replay */
+	}
+	it->next = NULL;
+	if (q->tail)
+		q->tail->next = it;
+	else
+		q->head = it;
+	q->tail = it;
+	q->n++;
+	if (it->kind == ITEM_EVENT)
+		q->nevents++;
+	pthread_cond_signal(&q->cv);
+	pthread_mutex_unlock(&q->mu);
+	return 0;
+}
+
+/* queue_take waits up to ms for items and takes up to max of them, in order. */
+static size_t queue_take(struct queue *q, struct item **out, size_t max, int ms)
+{
+	pthread_mutex_lock(&q->mu);
+	if (!q->head && ms > 0) {
+		struct timespec ts;
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_nsec += (long)(ms % 1000) * 1000000;
+		ts.tv_sec += ms / 1000 + ts.tv_nsec / 1000000000;
+		ts.tv_nsec %= 1000000000;
+		pthread_cond_timedwait(&q->cv, &q->mu, &ts);
+	}
+	size_t n = 0;
+	while (q->head && n < max) {
+		struct item *it = q->head;
+		q->head = it->next;
+		if (!q->head)
+			q->tail = NULL;
+		q->n--;
+		if (it->kind == ITEM_EVENT)
+			q->nevents--;
+		out[n++] = it;
+	}
+	pthread_mutex_unlock(&q->mu);
+	return n;
+}
+
+static void item_free(struct item *it)
+{
+	if (it->msg)
+		nng_msg_free(it->msg);
+	wire_free(it->env ? &it->env->base : NULL);
+	free(it->out);
+	free(it);
+}
+
+/* ---- the reply path ---- */
+
+/* worker_reply hands reply bytes to the worker's context; the callback re-arms recv. */
+static void worker_reply(struct worker *w, const uint8_t *buf, size_t len)
+{
+	nng_msg *m;
+	if (nng_msg_alloc(&m, 0) != 0 || nng_msg_append(m, buf, len) != 0) {
+		log_error("out of memory for a reply; the client will retry");
+		w->state = W_RECV;
+		nng_ctx_recv(w->ctx, w->aio);
+		return;
+	}
+	w->state = W_SEND;
+	nng_aio_set_msg(w->aio, m);
+	nng_ctx_send(w->ctx, w->aio);
+}
+
+/* pack_reply builds the reply envelope around a status, message and payload. */
+static void pack_reply(svc *s, const Aedesk__Envelope *req, Aedesk__Status st, const char *msg,
+    const char *type, const uint8_t *payload, size_t plen, uint8_t **out, size_t *outlen)
+{
+	Aedesk__Envelope e = AEDESK__ENVELOPE__INIT;
+	e.version = WIRE_VERSION;
+	e.type = (char *)(type ? type : "");
+	if (req && req->id.len)
+		e.correlation_id = req->id;
+	e.time_ms = wire_now_ms();
+	e.source = (char *)s->decl->name;
+	e.status = st;
+	e.message = (char *)(msg ? msg : "");
+	e.payload.data = (uint8_t *)payload;
+	e.payload.len = plen;
+	if (wire_pack(&e.base, out, outlen) != 0) {
+		*out = NULL;
+		*outlen = 0;
+	}
+}
+
+static void worker_cb(void *arg)
+{
+	struct worker *w = arg;
+	svc *s = w->s;
+	int rv = nng_aio_result(w->aio);
+	if (w->state == W_SEND) {
+		if (rv != 0)
+			nng_msg_free(nng_aio_get_msg(w->aio));
+		w->state = W_RECV;
+		nng_ctx_recv(w->ctx, w->aio);
+		return;
+	}
+	if (rv == NNG_ECLOSED || rv == NNG_ECANCELED)
+		return;
+	if (rv != 0) {
+		nng_ctx_recv(w->ctx, w->aio);
+		return;
+	}
+	struct item *it = calloc(1, sizeof *it);
+	nng_msg *m = nng_aio_get_msg(w->aio);
+	if (!it) {
+		nng_msg_free(m);
+		nng_ctx_recv(w->ctx, w->aio);
+		return;
+	}
+	it->kind = ITEM_REQUEST;
+	it->w = w;
+	it->msg = m;
+	it->env = wire_envelope_unpack(nng_msg_body(m), nng_msg_len(m), &it->why);
+	w->state = W_BUSY;
+	int side = it->env && (strcmp(it->env->type, aedesk__replay_request__descriptor.name) == 0 ||
+				  strcmp(it->env->type, aedesk__health_request__descriptor.name) == 0);
+	queue_push(side ? &s->replayq : &s->mainq, it);
+}
+
+/* ---- handler-facing API ---- */
+
+int svc_reply(svc_req *r, const ProtobufCMessage *reply)
+{
+	free(r->reply);
+	r->reply = NULL;
+	if (wire_pack(reply, &r->reply, &r->reply_len) != 0)
+		return svc_fail(r, AEDESK__STATUS__INTERNAL, MSG_INTERNAL, "out of memory");
+	r->reply_type = reply->descriptor->name;
+	return 0;
+}
+
+int svc_fail(svc_req *r, Aedesk__Status st, enum i18n_msg id, ...)
+{
+	va_list ap;
+	va_start(ap, id);
+	i18n_vformat(r->message, sizeof r->message, r->lang, id, ap);
+	va_end(ap);
+	r->status = st;
+	return -1;
+}
+
+int svc_db_error(svc_req *r, int rc, const char *what)
+{
+	if (rc == MDB_MAP_FULL)
+		r->map_full = 1;
+	else
+		log_error("req=%s %s: %s", r->rid, what, mdb_strerror(rc));
+	return svc_fail(r, AEDESK__STATUS__INTERNAL, MSG_INTERNAL, mdb_strerror(rc));
+}
+
+int svc_emit(svc_req *r, const ProtobufCMessage *ev)
+{
+	svc *s = r->svc;
+	uint64_t seq = store_get_u64(r->txn, s->meta, "seq", 0) + 1;
+	uint8_t id[16], *payload, *buf;
+	size_t plen, len;
+	if (wire_pack(ev, &payload, &plen) != 0)
+		return svc_fail(r, AEDESK__STATUS__INTERNAL, MSG_INTERNAL, "out of memory");
+	wire_new_id(id);
+	Aedesk__Envelope e = AEDESK__ENVELOPE__INIT;
+	e.version = WIRE_VERSION;
+	e.type = (char *)ev->descriptor->name;
+	e.id.data = id;
+	e.id.len = 16;
+	e.time_ms = r->now_ms;
+	e.source = (char *)s->decl->name;
+	e.actor = (char *)(r->caller ? r->caller->id : "system");
+	e.seq = seq;
+	e.payload.data = payload;
+	e.payload.len = plen;
+	int rc = wire_pack(&e.base, &buf, &len);
+	free(payload);
+	if (rc != 0)
+		return svc_fail(r, AEDESK__STATUS__INTERNAL, MSG_INTERNAL, "out of memory");
+	if (len > WIRE_MAX_FRAME - 256) {
+		free(buf);
+		log_error("req=%s event %s of %zu bytes is too large", r->rid, e.type, len);
+		return svc_fail(r, AEDESK__STATUS__INVALID_ARGUMENT, MSG_INTERNAL, "event too large");
+	}
+	uint8_t k[8];
+	store_be64(k, seq);
+	MDB_val kv = {8, k}, vv = {len, buf};
+	rc = mdb_put(r->txn, s->outbox, &kv, &vv, MDB_APPEND);
+	free(buf);
+	if (rc == 0)
+		rc = store_put_u64(r->txn, s->meta, "seq", seq);
+	return rc ? svc_db_error(r, rc, "outbox") : 0;
+}
+
+const conf *svc_conf(svc *s) { return s->conf; }
+store *svc_store(svc *s) { return s->store; }
+const char *svc_name(svc *s) { return s->decl->name; }
+void svc_set_user(svc *s, void *p) { s->user = p; }
+void *svc_user(svc *s) { return s->user; }
+
+int svc_has_role(const svc_req *r, uint32_t mask)
+{
+	return r->caller && (r->caller->roles & mask) != 0;
+}
+
+/* ---- handling requests ---- */
+
+static const struct svc_handler *find_handler(svc *s, const char *type)
+{
+	for (size_t i = 0; i < s->decl->nhandlers; i++)
+		if (strcmp(s->decl->handlers[i].in->name, type) == 0)
+			return &s->decl->handlers[i];
+	return NULL;
+}
+
+/* authenticate checks the token; the public key is loaded on first use. */
+static int authenticate(svc *s, const Aedesk__Envelope *e, int64_t now, auth_caller *who)
+{
+	if (!s->have_pk && auth_load_public(s->keys_dir, s->pk) == 0)
+		s->have_pk = 1;
+	if (!s->have_pk || e->token.len == 0)
+		return MSG_UNAUTHENTICATED;
+	int rc = auth_token_verify(s->pk, e->token.data, e->token.len, now, who);
+	if (rc == AUTH_EXPIRED)
+		return MSG_TOKEN_EXPIRED;
+	if (rc != AUTH_OK)
+		return MSG_TOKEN_BAD;
+	return -1;
+}
+
+/*
+ * handle_request runs one request inside the batch transaction txn and leaves the
+ * packed reply envelope in it->out. Returns -1 only when the batch must be redone
+ * (the map was full).
+ */
+static int handle_request(svc *s, MDB_txn *txn, struct item *it)
+{
+	const Aedesk__Envelope *e = it->env;
+	svc_req r = {.svc = s, .env = e, .lang = "zh", .now_ms = wire_now_ms()};
+	char msg[512];
+	atomic_fetch_add(&s->requests, 1);
+	if (!e || e->version != WIRE_VERSION) {
+		const char *why = e ? "unsupported version" : it->why;
+		log_warn("malformed request: %s", why);
+		i18n_format(msg, sizeof msg, "zh", MSG_MALFORMED, why);
+		pack_reply(s, e, AEDESK__STATUS__INVALID_ARGUMENT, msg, NULL, NULL, 0, &it->out, &it->outlen);
+		atomic_fetch_add(&s->errors, 1);
+		return 0;
+	}
+	r.lang = i18n_lang(e->lang);
+	wire_hex(e->id.data, e->id.len, r.rid);
+	const struct svc_handler *h = find_handler(s, e->type);
+	auth_caller who;
+	int denied;
+	if (!h) {
+		i18n_format(msg, sizeof msg, r.lang, MSG_UNKNOWN_TYPE, e->type);
+		pack_reply(s, e, AEDESK__STATUS__INVALID_ARGUMENT, msg, NULL, NULL, 0, &it->out, &it->outlen);
+		atomic_fetch_add(&s->errors, 1);
+		return 0;
+	}
+	if (!(h->flags & SVC_PUBLIC) && (denied = authenticate(s, e, r.now_ms, &who)) >= 0) {
+		i18n_format(msg, sizeof msg, r.lang, (enum i18n_msg)denied);
+		log_warn("req=%s %s refused: %s", r.rid, wire_short_name(e->type),
+		    denied == MSG_TOKEN_BAD ? "bad token" : denied == MSG_TOKEN_EXPIRED ? "expired token" : "no token");
+		pack_reply(s, e, AEDESK__STATUS__UNAUTHENTICATED, msg, NULL, NULL, 0, &it->out, &it->outlen);
+		atomic_fetch_add(&s->errors, 1);
+		return 0;
+	}
+	if (!(h->flags & SVC_PUBLIC))
+		r.caller = &who;
+	int remember = (h->flags & SVC_WRITES) && e->id.len == 16;
+	if (remember) {
+		MDB_val k = {16, e->id.data}, v;
+		if (mdb_get(txn, s->reqid, &k, &v) == 0) {
+			log_info("req=%s %s repeated: answering the first reply", r.rid, wire_short_name(e->type));
+			it->out = malloc(v.mv_size ? v.mv_size : 1);
+			if (it->out) {
+				memcpy(it->out, v.mv_data, v.mv_size);
+				it->outlen = v.mv_size;
+			}
+			return 0;
+		}
+	}
+	const char *why;
+	ProtobufCMessage *in = wire_unpack(h->in, e->payload.data, e->payload.len, &why);
+	MDB_txn *child = NULL;
+	int rc;
+	if (!in) {
+		i18n_format(r.message, sizeof r.message, r.lang, MSG_MALFORMED, why);
+		r.status = AEDESK__STATUS__INVALID_ARGUMENT;
+	} else if ((rc = mdb_txn_begin(store_env(s->store), txn, 0, &child)) != 0) {
+		svc_db_error(&r, rc, "nested transaction");
+	} else {
+		r.txn = child;
+		rc = h->fn(&r, in);
+		if (rc != 0 && r.status == AEDESK__STATUS__OK)
+			svc_fail(&r, AEDESK__STATUS__INTERNAL, MSG_INTERNAL, "handler failed");
+		if (r.status == AEDESK__STATUS__OK) {
+			if ((rc = mdb_txn_commit(child)) != 0)
+				svc_db_error(&r, rc, "commit");
+		} else
+			mdb_txn_abort(child);
+	}
+	wire_free(in);
+	if (r.map_full) {
+		free(r.reply);
+		return -1;
+	}
+	if (r.status != AEDESK__STATUS__OK) {
+		atomic_fetch_add(&s->errors, 1);
+		free(r.reply);
+		r.reply = NULL;
+		r.reply_len = 0;
+		r.reply_type = NULL;
+		log_info("req=%s %s by %s: %s", r.rid, wire_short_name(e->type),
+		    r.caller ? r.caller->id : "-", aedesk__status__descriptor.values[r.status].name);
+	}
+	pack_reply(s, e, r.status, r.message, r.reply_type, r.reply, r.reply_len, &it->out, &it->outlen);
+	free(r.reply);
+	if (remember && it->out) {
+		uint8_t tk[24];
+		store_be64(tk, (uint64_t)r.now_ms);
+		memcpy(tk + 8, e->id.data, 16);
+		MDB_val k = {16, e->id.data}, v = {it->outlen, it->out}, tkv = {24, tk}, empty = {0, ""};
+		if ((rc = mdb_put(txn, s->reqid, &k, &v, 0)) == 0)
+			rc = mdb_put(txn, s->reqtime, &tkv, &empty, 0);
+		if (rc == MDB_MAP_FULL)
+			return -1;
+		if (rc)
+			log_error("req=%s cannot remember the request id: %s", r.rid, mdb_strerror(rc));
+	}
+	return 0;
+}
+
+/* ---- applying events ---- */
+
+static struct source *find_source(svc *s, const char *name)
+{
+	for (int i = 0; i < s->nsrc; i++)
+		if (strcmp(s->src[i].name, name) == 0)
+			return &s->src[i];
+	return NULL;
+}
+
+/* apply_event applies one event in order, once; -1 when the batch must be redone. */
+static int apply_event(svc *s, MDB_txn *txn, const uint8_t *body, size_t len)
+{
+	const char *why;
+	Aedesk__Envelope *e = wire_envelope_unpack(body, len, &why);
+	if (!e) {
+		log_warn("dropped a malformed event: %s", why);
+		return 0;
+	}
+	struct source *src = find_source(s, e->source);
+	int rc = 0;
+	if (!src)
+		goto done;
+	uint64_t cur = store_get_u64(txn, s->cursor, src->name, 0);
+	if (e->seq == 0) { /* a heartbeat: is the source ahead of us? */
+		Aedesk__Health *h = (Aedesk__Health *)wire_unpack(&aedesk__health__descriptor,
+		    e->payload.data, e->payload.len, NULL);
+		if (h && h->last_seq > cur)
+			src->need_replay = 1;
+		wire_free(h ? &h->base : NULL);
+		goto done;
+	}
+	if (e->seq <= cur)
+		goto done; /* seen already */
+	if (e->seq > cur + 1) {
+		src->need_replay = 1;
+		goto done;
+	}
+	svc_req r = {.svc = s, .env = e, .lang = "zh", .now_ms = wire_now_ms()};
+	wire_hex(e->id.data, e->id.len, r.rid);
+	MDB_txn *child;
+	if ((rc = mdb_txn_begin(store_env(s->store), txn, 0, &child)) != 0)
+		goto dberr;
+	r.txn = child;
+	for (size_t i = 0; i < s->decl->nevents; i++) {
+		const struct svc_event_handler *h = &s->decl->events[i];
+		if (strcmp(h->source, src->name) || strcmp(h->ev->name, e->type))
+			continue;
+		ProtobufCMessage *ev = wire_unpack(h->ev, e->payload.data, e->payload.len, &why);
+		if (!ev) {
+			log_error("event %s/%" PRIu64 " %s does not decode (%s); skipped", src->name,
+			    e->seq, e->type, why);
+			break;
+		}
+		int hr = h->fn(&r, ev);
+		wire_free(ev);
+		if (r.map_full) {
+			mdb_txn_abort(child);
+			wire_free(&e->base);
+			return -1;
+		}
+		if (hr != 0) {
+			/* Its changes are undone; the cursor still moves on so one bad event
+			 * cannot stall every later one. Logged for the admin. */
+			log_error("event %s/%" PRIu64 " %s was refused: %s", src->name, e->seq, e->type,
+			    r.message);
+			mdb_txn_abort(child);
+			if ((rc = mdb_txn_begin(store_env(s->store), txn, 0, &child)) != 0)
+				goto dberr;
+		}
+		break;
+	}
+	uint8_t v[8];
+	store_be64(v, e->seq);
+	MDB_val kv = {strlen(src->name), src->name}, vv = {8, v};
+	if ((rc = mdb_put(child, s->cursor, &kv, &vv, 0)) != 0) {
+		mdb_txn_abort(child);
+		goto dberr;
+	}
+	if ((rc = mdb_txn_commit(child)) != 0)
+		goto dberr;
+	atomic_fetch_add(&s->events_applied, 1);
+	goto done;
+dberr:
+	wire_free(&e->base);
+	if (rc == MDB_MAP_FULL)
+		return -1;
+	log_error("applying an event from %s: %s", src->name, mdb_strerror(rc));
+	return 0;
+done:
+	wire_free(&e->base);
+	return 0;
+}
+
+/* ---- the batch: one write transaction, one sync ---- */
+
+/* publish sends every outbox event past published_seq on PUB, topic "<svc>/<Type>\0". */
+static void publish(svc *s)
+{
+	uint64_t head = atomic_load(&s->last_seq);
+	if (head <= s->published_seq)
+		return;
+	MDB_txn *txn;
+	MDB_cursor *c;
+	if (store_read_begin(s->store, &txn) != 0)
+		return;
+	if (mdb_cursor_open(txn, s->outbox, &c) == 0) {
+		uint8_t k[8];
+		store_be64(k, s->published_seq + 1);
+		MDB_val kv = {8, k}, vv;
+		int rc = mdb_cursor_get(c, &kv, &vv, MDB_SET_RANGE);
+		size_t prefix = strlen(s->decl->name) + 1;
+		while (rc == 0) {
+			uint64_t seq = store_from_be64(kv.mv_data);
+			Aedesk__Envelope *e = wire_envelope_unpack(vv.mv_data, vv.mv_size, NULL);
+			if (e) {
+				const char *ev = wire_short_name(e->type);
+				size_t tl = prefix + strlen(ev) + 1;
+				nng_msg *m;
+				if (nng_msg_alloc(&m, tl + vv.mv_size) == 0) {
+					char *b = nng_msg_body(m);
+					snprintf(b, tl, "%s/%s", s->decl->name, ev);
+					memcpy(b + tl, vv.mv_data, vv.mv_size);
+					if (nng_sendmsg(s->pub, m, NNG_FLAG_NONBLOCK) != 0)
+						nng_msg_free(m);
+				}
+				wire_free(&e->base);
+			}
+			s->published_seq = seq;
+			rc = mdb_cursor_get(c, &kv, &vv, MDB_NEXT);
+		}
+		mdb_cursor_close(c);
+	}
+	store_read_end(s->store, txn);
+}
+
+/*
+ * run_batch handles items in one write transaction and commits once; only then are the
+ * replies sent and the new events published. A full map is grown and the whole batch
+ * redone, so no acknowledged write is ever dropped.
+ */
+static void run_batch(svc *s, struct item **items, size_t n)
+{
+	for (int attempt = 0;; attempt++) {
+		MDB_txn *txn;
+		int rc = store_write_begin(s->store, &txn), redo = 0;
+		if (rc != 0) {
+			log_error("cannot begin a write transaction: %s", mdb_strerror(rc));
+			break;
+		}
+		for (size_t i = 0; i < n && !redo; i++) {
+			if (items[i]->kind == ITEM_REQUEST)
+				redo = handle_request(s, txn, items[i]) != 0;
+			else
+				redo = apply_event(s, txn, items[i]->body, items[i]->len) != 0;
+		}
+		if (!redo) {
+			rc = store_commit(s->store, txn);
+			if (rc == 0) {
+				MDB_txn *rt;
+				if (store_read_begin(s->store, &rt) == 0) {
+					atomic_store(&s->last_seq, store_get_u64(rt, s->meta, "seq", 0));
+					store_read_end(s->store, rt);
+				}
+				break;
+			}
+			redo = rc == MDB_MAP_FULL;
+		} else
+			mdb_txn_abort(txn);
+		for (size_t i = 0; i < n; i++) {
+			free(items[i]->out);
+			items[i]->out = NULL;
+		}
+		if (redo && attempt < 16 && store_grow(s->store) == 0)
+			continue;
+		/* Nothing was committed: every request in the batch is told so. */
+		log_error("a batch of %zu could not be committed: %s", n, mdb_strerror(rc));
+		for (size_t i = 0; i < n; i++)
+			if (items[i]->kind == ITEM_REQUEST) {
+				char msg[256];
+				i18n_format(msg, sizeof msg, items[i]->env ? items[i]->env->lang : "zh",
+				    MSG_INTERNAL, mdb_strerror(rc));
+				pack_reply(s, items[i]->env, AEDESK__STATUS__INTERNAL, msg, NULL, NULL, 0,
+				    &items[i]->out, &items[i]->outlen);
+			}
+		break;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (items[i]->kind == ITEM_REQUEST) {
+			if (items[i]->out)
+				worker_reply(items[i]->w, items[i]->out, items[i]->outlen);
+			else {
+				items[i]->w->state = W_RECV;
+				nng_ctx_recv(items[i]->w->ctx, items[i]->w->aio);
+			}
+		}
+		item_free(items[i]);
+	}
+	publish(s);
+}
+
+/* ---- replay: the consumer side ---- */
+
+static uint64_t cursor_of(svc *s, const char *source)
+{
+	MDB_txn *txn;
+	uint64_t v = 0;
+	if (store_read_begin(s->store, &txn) == 0) {
+		v = store_get_u64(txn, s->cursor, source, 0);
+		store_read_end(s->store, txn);
+	}
+	return v;
+}
+
+/* replay_from asks src for everything after our cursor and applies it, batch by batch. */
+static void replay_from(svc *s, struct source *src)
+{
+	int64_t now = wire_now_ms();
+	src->last_replay_ms = now;
+	for (;;) {
+		uint64_t cur = cursor_of(s, src->name);
+		Aedesk__ReplayRequest rq = AEDESK__REPLAY_REQUEST__INIT;
+		rq.from_seq = cur + 1;
+		rq.max_events = SVC_REPLAY_BATCH;
+		uint8_t *payload, *buf, id[16];
+		size_t plen, len;
+		if (wire_pack(&rq.base, &payload, &plen) != 0)
+			return;
+		Aedesk__Envelope e = AEDESK__ENVELOPE__INIT;
+		e.version = WIRE_VERSION;
+		e.type = (char *)aedesk__replay_request__descriptor.name;
+		wire_new_id(id);
+		e.id.data = id;
+		e.id.len = 16;
+		e.time_ms = now;
+		e.source = (char *)s->decl->name;
+		e.payload.data = payload;
+		e.payload.len = plen;
+		int rc = wire_pack(&e.base, &buf, &len);
+		free(payload);
+		if (rc)
+			return;
+		rc = nng_send(src->req, buf, len, 0);
+		free(buf);
+		void *rb = NULL;
+		size_t rl = 0;
+		if (rc == 0)
+			rc = nng_recv(src->req, &rb, &rl, NNG_FLAG_ALLOC);
+		if (rc != 0) {
+			log_debug("replay from %s not answered: %s", src->name, nng_strerror(rc));
+			src->next_try_ms = wire_now_ms() + 1000;
+			return;
+		}
+		Aedesk__Envelope *re = wire_envelope_unpack(rb, rl, NULL);
+		Aedesk__ReplayReply *rr = NULL;
+		if (re && re->status == AEDESK__STATUS__OK)
+			rr = (Aedesk__ReplayReply *)wire_unpack(&aedesk__replay_reply__descriptor,
+			    re->payload.data, re->payload.len, NULL);
+		if (!rr) {
+			log_warn("replay from %s: bad reply", src->name);
+			wire_free(re ? &re->base : NULL);
+			nng_free(rb, rl);
+			src->next_try_ms = wire_now_ms() + 1000;
+			return;
+		}
+		size_t n = rr->n_events;
+		struct item **items = calloc(n ? n : 1, sizeof *items);
+		size_t k = 0;
+		for (size_t i = 0; items && i < n; i++) {
+			struct item *it = calloc(1, sizeof *it);
+			if (!it)
+				break;
+			it->kind = ITEM_EVENT;
+			it->body = rr->events[i].data;
+			it->len = rr->events[i].len;
+			items[k++] = it;
+		}
+		if (k)
+			run_batch(s, items, k); /* frees the items, not the bytes they point into */
+		free(items);
+		uint64_t last = rr->last_seq;
+		if (k)
+			log_info("replayed %zu event(s) from %s (cursor %" PRIu64 " of %" PRIu64 ")", k,
+			    src->name, cursor_of(s, src->name), last);
+		wire_free(&rr->base);
+		wire_free(&re->base);
+		nng_free(rb, rl);
+		if (k == 0 || cursor_of(s, src->name) >= last || svc_stop) {
+			src->need_replay = 0;
+			return;
+		}
+	}
+}
+
+/* ---- replay and health: the source side, on their own thread ---- */
+
+static void serve_replay(svc *s, struct item *it)
+{
+	const Aedesk__Envelope *e = it->env;
+	Aedesk__ReplayRequest *rq = (Aedesk__ReplayRequest *)wire_unpack(
+	    &aedesk__replay_request__descriptor, e->payload.data, e->payload.len, NULL);
+	if (!rq) {
+		pack_reply(s, e, AEDESK__STATUS__INVALID_ARGUMENT, "bad ReplayRequest", NULL, NULL, 0,
+		    &it->out, &it->outlen);
+		return;
+	}
+	size_t max = rq->max_events && rq->max_events < SVC_REPLAY_BATCH ? rq->max_events : SVC_REPLAY_BATCH;
+	Aedesk__ReplayReply rr = AEDESK__REPLAY_REPLY__INIT;
+	ProtobufCBinaryData *ev = calloc(max, sizeof *ev);
+	MDB_txn *txn;
+	if (ev && store_read_begin(s->store, &txn) == 0) {
+		rr.last_seq = store_get_u64(txn, s->meta, "seq", 0);
+		MDB_cursor *c;
+		if (mdb_cursor_open(txn, s->outbox, &c) == 0) {
+			uint8_t k[8];
+			store_be64(k, rq->from_seq ? rq->from_seq : 1);
+			MDB_val kv = {8, k}, vv;
+			size_t bytes = 0;
+			int rc = mdb_cursor_get(c, &kv, &vv, MDB_SET_RANGE);
+			while (rc == 0 && rr.n_events < max && bytes + vv.mv_size < SVC_REPLAY_BYTES) {
+				ev[rr.n_events].data = vv.mv_data; /* valid until the txn ends */
+				ev[rr.n_events].len = vv.mv_size;
+				rr.n_events++;
+				bytes += vv.mv_size;
+				rc = mdb_cursor_get(c, &kv, &vv, MDB_NEXT);
+			}
+			mdb_cursor_close(c);
+		}
+		rr.events = ev;
+		uint8_t *payload;
+		size_t plen;
+		if (wire_pack(&rr.base, &payload, &plen) == 0) {
+			pack_reply(s, e, AEDESK__STATUS__OK, "", aedesk__replay_reply__descriptor.name,
+			    payload, plen, &it->out, &it->outlen);
+			free(payload);
+		}
+		store_read_end(s->store, txn);
+	}
+	free(ev);
+	wire_free(&rq->base);
+}
+
+/* health_fill reports what the heartbeat and `aedesk status` show. */
+static void health_fill(svc *s, Aedesk__Health *h, Aedesk__ConsumerCursor *cc,
+    Aedesk__ConsumerCursor **ccp)
+{
+	h->service = (char *)s->decl->name;
+	h->version = (char *)(s->decl->version ? s->decl->version : AEDESK_VERSION);
+	h->pid = (int32_t)getpid();
+	h->started_ms = s->started_ms;
+	h->uptime_ms = wire_now_ms() - s->started_ms;
+	h->last_seq = atomic_load(&s->last_seq);
+	h->requests = atomic_load(&s->requests);
+	h->errors = atomic_load(&s->errors);
+	h->events_applied = atomic_load(&s->events_applied);
+	store_usage(s->store, &h->store_bytes, &h->map_bytes);
+	for (int i = 0; i < s->nsrc; i++) {
+		aedesk__consumer_cursor__init(&cc[i]);
+		cc[i].source = s->src[i].name;
+		cc[i].seq = cursor_of(s, s->src[i].name);
+		ccp[i] = &cc[i];
+	}
+	h->n_cursors = (size_t)s->nsrc;
+	h->cursors = ccp;
+}
+
+static void serve_health(svc *s, struct item *it)
+{
+	Aedesk__Health h = AEDESK__HEALTH__INIT;
+	Aedesk__ConsumerCursor cc[16], *ccp[16];
+	health_fill(s, &h, cc, ccp);
+	uint8_t *payload;
+	size_t plen;
+	if (wire_pack(&h.base, &payload, &plen) == 0) {
+		pack_reply(s, it->env, AEDESK__STATUS__OK, "", aedesk__health__descriptor.name, payload,
+		    plen, &it->out, &it->outlen);
+		free(payload);
+	}
+}
+
+static void *replay_main(void *arg)
+{
+	svc *s = arg;
+	struct item *items[16];
+	while (!svc_stop) {
+		size_t n = queue_take(&s->replayq, items, 16, 200);
+		for (size_t i = 0; i < n; i++) {
+			struct item *it = items[i];
+			if (strcmp(it->env->type, aedesk__replay_request__descriptor.name) == 0)
+				serve_replay(s, it);
+			else
+				serve_health(s, it);
+			if (it->out)
+				worker_reply(it->w, it->out, it->outlen);
+			else {
+				it->w->state = W_RECV;
+				nng_ctx_recv(it->w->ctx, it->w->aio);
+			}
+			item_free(it);
+		}
+	}
+	return NULL;
+}
+
+/* ---- heartbeat and periodic chores ---- */
+
+static void heartbeat(svc *s)
+{
+	Aedesk__Health h = AEDESK__HEALTH__INIT;
+	Aedesk__ConsumerCursor cc[16], *ccp[16];
+	health_fill(s, &h, cc, ccp);
+	uint8_t *payload, *buf;
+	size_t plen, len;
+	if (wire_pack(&h.base, &payload, &plen) != 0)
+		return;
+	Aedesk__Envelope e = AEDESK__ENVELOPE__INIT;
+	e.version = WIRE_VERSION;
+	e.type = (char *)aedesk__health__descriptor.name;
+	e.time_ms = wire_now_ms();
+	e.source = (char *)s->decl->name;
+	e.payload.data = payload;
+	e.payload.len = plen;
+	int rc = wire_pack(&e.base, &buf, &len);
+	free(payload);
+	if (rc)
+		return;
+	char topic[64];
+	int tl = snprintf(topic, sizeof topic, "%s/_heartbeat", s->decl->name) + 1;
+	nng_msg *m;
+	if (nng_msg_alloc(&m, 0) == 0 && nng_msg_append(m, topic, (size_t)tl) == 0 &&
+	    nng_msg_append(m, buf, len) == 0) {
+		if (nng_sendmsg(s->pub, m, NNG_FLAG_NONBLOCK) != 0)
+			nng_msg_free(m);
+	}
+	free(buf);
+}
+
+/* forget_request_ids deletes remembered replies older than a day, a bounded number a call. */
+static void forget_request_ids(svc *s)
+{
+	MDB_txn *txn;
+	MDB_cursor *c = NULL;
+	if (store_write_begin(s->store, &txn) != 0)
+		return;
+	int n = 0, rc = mdb_cursor_open(txn, s->reqtime, &c);
+	uint64_t cutoff = (uint64_t)(wire_now_ms() - SVC_REQID_TTL_MS);
+	MDB_val k, v;
+	while (rc == 0 && n < 10000) {
+		if (mdb_cursor_get(c, &k, &v, MDB_FIRST) != 0)
+			break;
+		if (k.mv_size != 24 || store_from_be64(k.mv_data) >= cutoff)
+			break;
+		MDB_val id = {16, (uint8_t *)k.mv_data + 8};
+		mdb_del(txn, s->reqid, &id, NULL);
+		rc = mdb_cursor_del(c, 0);
+		n++;
+	}
+	if (c)
+		mdb_cursor_close(c);
+	if (n && store_commit(s->store, txn) == 0)
+		log_info("forgot %d request id(s) older than a day", n);
+	else if (!n)
+		mdb_txn_abort(txn);
+}
+
+/* ---- sockets ---- */
+
+/* sub_cb moves a published event into the main queue and waits for the next. */
+static void sub_cb(void *arg)
+{
+	struct source *src = arg;
+	int rv = nng_aio_result(src->aio);
+	if (rv == NNG_ECLOSED || rv == NNG_ECANCELED)
+		return;
+	if (rv == 0) {
+		nng_msg *m = nng_aio_get_msg(src->aio);
+		const char *b = nng_msg_body(m);
+		size_t len = nng_msg_len(m);
+		const char *nul = memchr(b, 0, len);
+		struct item *it = nul ? calloc(1, sizeof *it) : NULL;
+		if (it) {
+			it->kind = ITEM_EVENT;
+			it->msg = m;
+			it->body = (const uint8_t *)nul + 1;
+			it->len = len - (size_t)(nul + 1 - b);
+			if (queue_push(&src->s->mainq, it) != 0) {
+				item_free(it);
+				src->need_replay = 1;
+			}
+		} else
+			nng_msg_free(m);
+	}
+	nng_recv_aio(src->sub, src->aio);
+}
+
+static void listen_or_die(nng_socket sock, const char *url)
+{
+	int rv = nng_listen(sock, url, NULL, 0);
+	if (rv == NNG_EADDRINUSE && strncmp(url, "ipc://", 6) == 0) {
+		/* A socket file left by a killed process: if nobody answers on it, reuse it. */
+		nng_socket probe;
+		if (nng_req0_open(&probe) == 0) {
+			int alive = nng_dial(probe, url, NULL, 0) == 0;
+			nng_close(probe);
+			if (!alive) {
+				unlink(url + 6);
+				rv = nng_listen(sock, url, NULL, 0);
+			}
+		}
+	}
+	if (rv != 0)
+		log_fatal("cannot listen on %s: %s (is another copy of this service running?)", url,
+		    nng_strerror(rv));
+}
+
+static void open_sockets(svc *s)
+{
+	char url[512];
+	int rv;
+	const char *run = conf_get(s->conf, "run_dir", "/run/aedesk");
+	if (mkdir(run, 0770) != 0 && errno != EEXIST)
+		log_fatal("cannot create the run directory %s: %s", run, strerror(errno));
+	if ((rv = nng_rep0_open(&s->rep)) != 0 || (rv = nng_pub0_open(&s->pub)) != 0)
+		log_fatal("cannot open sockets: %s", nng_strerror(rv));
+	nng_socket_set_size(s->rep, NNG_OPT_RECVMAXSZ, WIRE_MAX_FRAME);
+	nng_socket_set_size(s->pub, NNG_OPT_RECVMAXSZ, 1024);
+	nng_socket_set_int(s->pub, NNG_OPT_SENDBUF, 8192);
+	conf_endpoint(s->conf, s->decl->name, "rep", url, sizeof url);
+	listen_or_die(s->rep, url);
+	log_info("answering on %s", url);
+	conf_endpoint(s->conf, s->decl->name, "pub", url, sizeof url);
+	listen_or_die(s->pub, url);
+
+	s->nworkers = (int)conf_get_int(s->conf, "rep_workers", 64, NULL);
+	if (s->nworkers < 1 || s->nworkers > 1024)
+		s->nworkers = 64;
+	s->workers = calloc((size_t)s->nworkers, sizeof *s->workers);
+	if (!s->workers)
+		log_fatal("out of memory");
+	for (int i = 0; i < s->nworkers; i++) {
+		struct worker *w = &s->workers[i];
+		w->s = s;
+		if ((rv = nng_aio_alloc(&w->aio, worker_cb, w)) != 0 ||
+		    (rv = nng_ctx_open(&w->ctx, s->rep)) != 0)
+			log_fatal("cannot open a reply context: %s", nng_strerror(rv));
+	}
+
+	for (const char *const *p = s->decl->sources; p && *p; p++)
+		s->nsrc++;
+	s->src = calloc((size_t)s->nsrc + 1, sizeof *s->src);
+	for (int i = 0; i < s->nsrc; i++) {
+		struct source *src = &s->src[i];
+		src->s = s;
+		snprintf(src->name, sizeof src->name, "%s", s->decl->sources[i]);
+		src->need_replay = 1; /* start-up: catch up first */
+		char topic[40];
+		snprintf(topic, sizeof topic, "%s/", src->name);
+		if ((rv = nng_sub0_open(&src->sub)) != 0 || (rv = nng_req0_open(&src->req)) != 0 ||
+		    (rv = nng_aio_alloc(&src->aio, sub_cb, src)) != 0)
+			log_fatal("cannot open sockets for %s: %s", src->name, nng_strerror(rv));
+		nng_socket_set_size(src->sub, NNG_OPT_RECVMAXSZ, WIRE_MAX_FRAME + 256);
+		nng_socket_set_int(src->sub, NNG_OPT_RECVBUF, 8192);
+		nng_socket_set(src->sub, NNG_OPT_SUB_SUBSCRIBE, topic, strlen(topic));
+		nng_socket_set_size(src->req, NNG_OPT_RECVMAXSZ, WIRE_MAX_REPLY);
+		nng_socket_set_ms(src->req, NNG_OPT_RECVTIMEO, 2000);
+		nng_socket_set_ms(src->req, NNG_OPT_SENDTIMEO, 1000);
+		nng_socket_set_ms(src->req, NNG_OPT_REQ_RESENDTIME, 10000);
+		conf_endpoint(s->conf, src->name, "pub", url, sizeof url);
+		nng_dial(src->sub, url, NULL, NNG_FLAG_NONBLOCK);
+		conf_endpoint(s->conf, src->name, "rep", url, sizeof url);
+		nng_dial(src->req, url, NULL, NNG_FLAG_NONBLOCK);
+		nng_recv_aio(src->sub, src->aio);
+	}
+	for (int i = 0; i < s->nworkers; i++) {
+		s->workers[i].state = W_RECV;
+		nng_ctx_recv(s->workers[i].ctx, s->workers[i].aio);
+	}
+}
+
+/* ---- start and stop ---- */
+
+static void usage(const struct svc_decl *d, FILE *f)
+{
+	fprintf(f,
+	    "usage: aedesk-%s [--conf PATH]\n"
+	    "%s\n\n"
+	    "  --conf PATH   the configuration file (default $AEDESK_CONF, else\n"
+	    "                /etc/aedesk/aedesk.conf); see deploy/aedesk.conf.example\n"
+	    "  --version     print the version and exit\n"
+	    "  --help        this text\n\n"
+	    "Runs in the foreground and logs one line per event to stderr; SIGTERM or\n"
+	    "Ctrl-C stops it after the work in hand is committed.\n",
+	    d->name, d->summary ? d->summary : "");
+}
+
+/* open_store opens the service's LMDB env with the skeleton's tables and its own. */
+static void open_store(svc *s)
+{
+	store_table t[64];
+	size_t n = 0;
+	t[n++] = (store_table){"_outbox", &s->outbox};
+	t[n++] = (store_table){"_meta", &s->meta};
+	t[n++] = (store_table){"_cursor", &s->cursor};
+	t[n++] = (store_table){"_reqid", &s->reqid};
+	t[n++] = (store_table){"_reqtime", &s->reqtime};
+	for (const store_table *p = s->decl->tables; p && p->name && n < 63; p++)
+		t[n++] = *p;
+	t[n] = (store_table){NULL, NULL};
+	char dir[1024], err[1200];
+	snprintf(dir, sizeof dir, "%s/%s", conf_get(s->conf, "data_dir", "/var/lib/aedesk"),
+	    s->decl->name);
+	if (store_open(&s->store, dir, t, err, sizeof err) != 0)
+		log_fatal("%s", err);
+	MDB_txn *txn;
+	if (store_read_begin(s->store, &txn) == 0) {
+		s->published_seq = store_get_u64(txn, s->meta, "seq", 0);
+		atomic_store(&s->last_seq, s->published_seq);
+		store_read_end(s->store, txn);
+	}
+	if (!s->decl->open)
+		return;
+	for (int attempt = 0; attempt < 16; attempt++) {
+		svc_req r = {.svc = s, .lang = "en", .now_ms = wire_now_ms()};
+		strcpy(r.rid, "start");
+		if (store_write_begin(s->store, &r.txn) != 0)
+			log_fatal("%s: cannot begin a transaction", dir);
+		int rc = s->decl->open(s, &r);
+		free(r.reply);
+		if (rc == 0 && !r.map_full && (rc = store_commit(s->store, r.txn)) == 0)
+			return;
+		if (rc != 0 && !r.map_full && rc != MDB_MAP_FULL)
+			log_fatal("%s: start-up failed: %s", dir, r.message[0] ? r.message : mdb_strerror(rc));
+		if (r.map_full)
+			mdb_txn_abort(r.txn);
+		store_grow(s->store);
+	}
+	log_fatal("%s: start-up failed: the map cannot grow", dir);
+}
+
+int svc_main(const struct svc_decl *decl, int argc, char **argv)
+{
+	static const struct option opts[] = {{"conf", required_argument, NULL, 'c'},
+	    {"help", no_argument, NULL, 'h'}, {"version", no_argument, NULL, 'V'}, {NULL, 0, NULL, 0}};
+	const char *path = getenv("AEDESK_CONF");
+	int ch;
+	while ((ch = getopt_long(argc, argv, "c:hV", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'c':
+			path = optarg;
+			break;
+		case 'h':
+			usage(decl, stdout);
+			return 0;
+		case 'V':
+			printf("aedesk-%s %s\n", decl->name, decl->version ? decl->version : AEDESK_VERSION);
+			return 0;
+		default:
+			usage(decl, stderr);
+			return 2;
+		}
+	}
+	log_init(decl->name);
+	if (sodium_init() < 0)
+		log_fatal("libsodium cannot start");
+	svc *s = calloc(1, sizeof *s);
+	if (!s)
+		log_fatal("out of memory");
+	s->decl = decl;
+	s->started_ms = wire_now_ms();
+	char err[1200];
+	if (!path || !*path)
+		path = "/etc/aedesk/aedesk.conf";
+	if (!(s->conf = conf_load(path, err, sizeof err)))
+		log_fatal("%s", err);
+	enum log_level lv;
+	const char *lvs = conf_get(s->conf, "log_level", NULL);
+	if (lvs && log_parse_level(lvs, &lv) == 0)
+		log_set_level(lv);
+	snprintf(s->keys_dir, sizeof s->keys_dir, "%s", conf_get(s->conf, "keys_dir", "/etc/aedesk/keys"));
+	s->heartbeat_ms = conf_get_int(s->conf, "heartbeat_ms", 2000, NULL);
+	s->replay_idle_ms = conf_get_int(s->conf, "replay_idle_ms", 30000, NULL);
+	queue_init(&s->mainq);
+	queue_init(&s->replayq);
+
+	struct sigaction sa = {.sa_handler = on_signal};
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	open_store(s);
+	open_sockets(s);
+	if (pthread_create(&s->replay_thread, NULL, replay_main, s) != 0)
+		log_fatal("cannot start the replay thread");
+	s->replay_started = 1;
+	log_info("started (pid %d, store %s, last seq %" PRIu64 ")", (int)getpid(),
+	    store_dir(s->store), s->published_seq);
+
+	struct item *items[SVC_MAX_BATCH];
+	int64_t next_hb = 0, next_chores = wire_now_ms() + 60000;
+	while (!svc_stop) {
+		size_t n = queue_take(&s->mainq, items, SVC_MAX_BATCH, 100);
+		if (n)
+			run_batch(s, items, n);
+		int64_t now = wire_now_ms();
+		for (int i = 0; i < s->nsrc && !svc_stop; i++) {
+			struct source *src = &s->src[i];
+			int idle = now - src->last_replay_ms >= s->replay_idle_ms;
+			if ((src->need_replay || idle) && now >= src->next_try_ms)
+				replay_from(s, src);
+		}
+		if (now >= next_hb) {
+			heartbeat(s);
+			next_hb = now + s->heartbeat_ms;
+		}
+		if (now >= next_chores) {
+			int dead = 0;
+			store_reader_check(s->store, &dead);
+			if (dead)
+				log_warn("cleared %d stale reader slot(s)", dead);
+			forget_request_ids(s);
+			next_chores = now + 60000;
+		}
+	}
+
+	/* Stop: nothing new is taken; the batch in hand was committed and answered above.
+	 * nng_close can hang on a busy socket (NNG #1543): a watchdog ends the process. */
+	log_info("stopping");
+	alarm(5);
+	nng_close(s->rep);
+	for (int i = 0; i < s->nsrc; i++) {
+		nng_close(s->src[i].sub);
+		nng_close(s->src[i].req);
+	}
+	if (s->replay_started)
+		pthread_join(s->replay_thread, NULL);
+	for (int i = 0; i < s->nworkers; i++) {
+		nng_aio_stop(s->workers[i].aio);
+		nng_aio_free(s->workers[i].aio);
+	}
+	for (int i = 0; i < s->nsrc; i++) {
+		nng_aio_stop(s->src[i].aio);
+		nng_aio_free(s->src[i].aio);
+	}
+	size_t n;
+	while ((n = queue_take(&s->mainq, items, SVC_MAX_BATCH, 0)) > 0)
+		for (size_t i = 0; i < n; i++)
+			item_free(items[i]);
+	while ((n = queue_take(&s->replayq, items, SVC_MAX_BATCH, 0)) > 0)
+		for (size_t i = 0; i < n; i++)
+			item_free(items[i]);
+	nng_close(s->pub);
+	if (decl->close)
+		decl->close(s);
+	store_close(s->store);
+	conf_free(s->conf);
+	free(s->workers);
+	free(s->src);
+	free(s);
+	log_info("stopped");
+	return 0;
+}

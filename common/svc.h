@@ -1,0 +1,123 @@
+/*
+ * NAME
+ *	svc.h - the skeleton every aedesk service hands over to
+ *
+ * SYNOPSIS
+ *	static const struct svc_handler handlers[] = {
+ *		{&aedesk__client_add_request__descriptor, registry_client_add, SVC_WRITES},
+ *	};
+ *	static const struct svc_decl decl = {.name = "registry", .handlers = handlers, ...};
+ *	int main(int argc, char **argv) { return svc_main(&decl, argc, argv); }
+ *
+ * DESCRIPTION
+ *	A service declares itself; the skeleton owns the lifecycle: options (--conf), the
+ *	config file, logging, the LMDB store, a REP socket served by a pool of NNG contexts,
+ *	PUB, one SUB and one REQ per source it consumes, heartbeats, the replay protocol and
+ *	shutdown on SIGTERM/SIGINT.
+ *
+ *	Never lose an event (DESIGN.md). One thread, the main loop, runs every handler. It
+ *	takes all the requests and events that have arrived, runs each in its own nested
+ *	transaction of one write transaction (group commit: one sync for the batch), and
+ *	only after that commits does it send the replies and publish the events that the
+ *	batch appended to the outbox. A handler that fails has its nested transaction
+ *	aborted: nothing it wrote, and no event it emitted, survives. A request that changes
+ *	state (SVC_WRITES) and carries an id has its reply stored under that id in the same
+ *	transaction, so a request that REQ re-sends gets the first answer and runs once.
+ *	Events from a source are applied in seq order with the consumer's cursor written in
+ *	the same transaction; a seq already applied is skipped, a gap (or a heartbeat that
+ *	shows the source is ahead, or start-up, or a quiet spell) triggers Replay over
+ *	req/rep. Replay and Health requests are answered by a thread of their own so two
+ *	services replaying from each other never wait on each other's main loop.
+ *
+ * SECURITY
+ *	Every request except SVC_PUBLIC ones must carry a valid token; the caller's id and
+ *	roles reach the handler in r->caller. No token: UNAUTHENTICATED, nothing runs.
+ */
+#ifndef AEDESK_SVC_H
+#define AEDESK_SVC_H
+
+#include <lmdb.h>
+#include <protobuf-c/protobuf-c.h>
+#include <stdint.h>
+
+#include "auth.h"
+#include "conf.h"
+#include "envelope.pb-c.h"
+#include "i18n.h"
+#include "store.h"
+
+typedef struct svc svc;
+
+/* One request or event being handled: what the handler reads and fills in. */
+typedef struct svc_req {
+	svc *svc;
+	MDB_txn *txn;                   /* nested in the batch's write transaction */
+	const auth_caller *caller;      /* NULL for events and public requests */
+	const Aedesk__Envelope *env;    /* the request or event as received */
+	const char *lang;               /* "zh" or "en" */
+	int64_t now_ms;
+	char rid[33];                   /* request id in hex, for logs */
+	/* filled by svc_reply / svc_fail */
+	Aedesk__Status status;
+	char message[1024];
+	uint8_t *reply;
+	size_t reply_len;
+	const char *reply_type;
+	int map_full;                   /* an MDB_MAP_FULL was seen: the batch is redone */
+} svc_req;
+
+typedef int (*svc_handler_fn)(svc_req *r, const ProtobufCMessage *in);
+typedef int (*svc_event_fn)(svc_req *r, const ProtobufCMessage *ev);
+
+enum svc_flags {
+	SVC_PUBLIC = 1,  /* no token needed (login, health) */
+	SVC_WRITES = 2,  /* changes state: remembered by request id */
+};
+
+struct svc_handler {
+	const ProtobufCMessageDescriptor *in;
+	svc_handler_fn fn;
+	unsigned flags;
+};
+
+struct svc_event_handler {
+	const char *source;
+	const ProtobufCMessageDescriptor *ev;
+	svc_event_fn fn;
+};
+
+struct svc_decl {
+	const char *name;
+	const char *version;
+	const char *summary;                    /* one line for --help */
+	const struct svc_handler *handlers;
+	size_t nhandlers;
+	const char *const *sources;             /* services whose events it applies; NULL-ended */
+	const struct svc_event_handler *events;
+	size_t nevents;
+	const store_table *tables;              /* the service's own tables; NULL-ended */
+	/* open: after the store is open, in a write transaction that may emit events. */
+	int (*open)(svc *s, svc_req *r);
+	void (*close)(svc *s);
+};
+
+int svc_main(const struct svc_decl *decl, int argc, char **argv);
+
+/* svc_reply packs the handler's reply; the skeleton sends it after the commit. */
+int svc_reply(svc_req *r, const ProtobufCMessage *reply);
+/* svc_fail sets a status and the user's message; returns -1 so handlers can return it. */
+int svc_fail(svc_req *r, Aedesk__Status st, enum i18n_msg id, ...);
+/* svc_db_error: an LMDB failure inside a handler (MAP_FULL makes the batch be redone). */
+int svc_db_error(svc_req *r, int rc, const char *what);
+/* svc_emit appends an event to the outbox in the request's transaction. */
+int svc_emit(svc_req *r, const ProtobufCMessage *ev);
+
+const conf *svc_conf(svc *s);
+store *svc_store(svc *s);
+const char *svc_name(svc *s);
+void svc_set_user(svc *s, void *p);
+void *svc_user(svc *s);
+/* svc_has_role: the caller has any of the roles in mask. */
+int svc_has_role(const svc_req *r, uint32_t mask);
+
+#endif
