@@ -517,10 +517,10 @@ static int apply_event(svc *s, MDB_txn *txn, const uint8_t *body, size_t len)
 	r.txn = child;
 	for (size_t i = 0; i < s->decl->nevents; i++) {
 		const struct svc_event_handler *h = &s->decl->events[i];
-		if (strcmp(h->source, src->name) || strcmp(h->ev->name, e->type))
+		if (strcmp(h->source, src->name) || (h->ev && strcmp(h->ev->name, e->type)))
 			continue;
-		ProtobufCMessage *ev = wire_unpack(h->ev, e->payload.data, e->payload.len, &why);
-		if (!ev) {
+		ProtobufCMessage *ev = h->ev ? wire_unpack(h->ev, e->payload.data, e->payload.len, &why) : NULL;
+		if (h->ev && !ev) {
 			log_error("event %s/%" PRIu64 " %s does not decode (%s); skipped", src->name,
 			    e->seq, e->type, why);
 			break;

@@ -80,6 +80,7 @@ struct svc_handler {
 	unsigned flags;
 };
 
+/* ev NULL: the handler sees every event of the source (its payload undecoded: r->env). */
 struct svc_event_handler {
 	const char *source;
 	const ProtobufCMessageDescriptor *ev;

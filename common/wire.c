@@ -14,6 +14,9 @@
 
 #include "text.h"
 
+/* What one malloc costs beyond its size (glibc's smallest chunk): counted per allocation. */
+#define WIRE_MALLOC_OVERHEAD 32
+
 struct wire_budget {
 	size_t left;
 	const char **why;
@@ -59,7 +62,7 @@ static int check_msg(const ProtobufCMessageDescriptor *d, const uint8_t *p, size
 		*b->why = "nested too deep";
 		return -1;
 	}
-	if (spend(b, d->sizeof_message, "message too large once decoded"))
+	if (spend(b, d->sizeof_message + WIRE_MALLOC_OVERHEAD, "message too large once decoded"))
 		return -1;
 	size_t i = 0;
 	while (i < len) {
@@ -124,10 +127,10 @@ static int check_msg(const ProtobufCMessageDescriptor *d, const uint8_t *p, size
 					*b->why = "string is not valid UTF-8 text";
 					return -1;
 				}
-				if (spend(b, (size_t)l + 1, "message too large once decoded"))
+				if (spend(b, (size_t)l + 1 + WIRE_MALLOC_OVERHEAD, "message too large once decoded"))
 					return -1;
 			} else if (f->type == PROTOBUF_C_TYPE_BYTES) {
-				if (spend(b, (size_t)l, "message too large once decoded"))
+				if (spend(b, (size_t)l + WIRE_MALLOC_OVERHEAD, "message too large once decoded"))
 					return -1;
 			} else if (spend(b, (size_t)l * 8, "too many elements")) {
 				return -1; /* packed repeated scalars: at most 8 bytes each */
@@ -146,7 +149,7 @@ int wire_check(const ProtobufCMessageDescriptor *d, const uint8_t *buf, size_t l
     const char **why)
 {
 	static const char *dummy;
-	struct wire_budget b = {.left = 8 * (size_t)len + (1u << 20), .why = why ? why : &dummy};
+	struct wire_budget b = {.left = 16 * (size_t)len + (1u << 20), .why = why ? why : &dummy};
 	if (len > WIRE_MAX_REPLY) {
 		*b.why = "message too large";
 		return -1;

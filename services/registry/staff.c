@@ -215,16 +215,19 @@ int registry_staff_list(svc_req *r, const ProtobufCMessage *in)
 	MDB_stat ms;
 	mdb_stat(r->txn, registry.staff, &ms);
 	Aedesk__Staff **list = calloc(ms.ms_entries + 1, sizeof *list);
+	char **hashes = calloc(ms.ms_entries + 1, sizeof *hashes);
 	size_t n = 0;
 	MDB_val k, v;
 	for (rc = mdb_cursor_get(c, &k, &v, MDB_FIRST); rc == 0 && list && n < ms.ms_entries;
 	     rc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
 		Aedesk__Staff *st = (Aedesk__Staff *)wire_unpack(&aedesk__staff__descriptor, v.mv_data,
 		    v.mv_size, NULL);
-		if (st) {
+		if (st && hashes) {
+			hashes[n] = st->password_hash; /* kept aside: the reply must not carry it */
 			st->password_hash = "";
 			list[n++] = st;
-		}
+		} else
+			wire_free(st ? &st->base : NULL);
 	}
 	mdb_cursor_close(c);
 	Aedesk__StaffListReply rep = AEDESK__STAFF_LIST_REPLY__INIT;
@@ -232,10 +235,11 @@ int registry_staff_list(svc_req *r, const ProtobufCMessage *in)
 	rep.staff = list;
 	rc = svc_reply(r, &rep.base);
 	for (size_t i = 0; i < n; i++) {
-		list[i]->password_hash = NULL; /* was a literal: not for protobuf-c to free */
+		list[i]->password_hash = hashes[i];
 		wire_free(&list[i]->base);
 	}
 	free(list);
+	free(hashes);
 	return rc;
 }
 
