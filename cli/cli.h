@@ -46,11 +46,17 @@ int cli_token_save(const uint8_t *tok, size_t len);
 int cli_token_load(uint8_t **tok, size_t *len);
 int cli_token_path(char *buf, size_t len);
 
-int cmd_login(int argc, char **argv);
-int cmd_logout(int argc, char **argv);
-int cmd_passwd(int argc, char **argv);
-int cmd_staff(int argc, char **argv);
-int cmd_client(int argc, char **argv);
-int cmd_status(int argc, char **argv);
+/*
+ * Commands register themselves, so adding one is adding a cmd_*.c file:
+ *	CLI_COMMAND("job", cmd_job, 20, "工作单：...", "jobs: ...");
+ * `order` sorts the help listing (smaller first).
+ */
+void cli_register(const char *name, int (*fn)(int, char **), int order, const char *zh, const char *en);
+#define CLI_COMMAND(name, fn, order, zh, en)                                               \
+	static int fn(int, char **);                                                       \
+	__attribute__((constructor)) static void cli_register_##fn(void)                   \
+	{                                                                                  \
+		cli_register(name, fn, order, zh, en);                                     \
+	}
 
 #endif

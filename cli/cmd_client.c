@@ -16,6 +16,9 @@
 #include "text.h"
 #include "wire.h"
 
+CLI_COMMAND("client", cmd_client, 10, "客户：add | show | list（aedesk client --help）",
+    "clients: add | show | list (aedesk client --help)")
+
 static void print_client(const Aedesk__Client *c)
 {
 	char when[32];
@@ -159,7 +162,7 @@ static int client_list(int argc, char **argv)
 	return 0;
 }
 
-int cmd_client(int argc, char **argv)
+static int cmd_client(int argc, char **argv)
 {
 	static const struct {
 		const char *name;

@@ -25,6 +25,14 @@
 #include "text.h"
 #include "wire.h"
 
+CLI_COMMAND("login", cmd_login, 1, "登录：aedesk login 员工编号 [--password-stdin]",
+    "log in: aedesk login STAFF-ID [--password-stdin]")
+CLI_COMMAND("logout", cmd_logout, 2, "退出登录（删除本机保存的登录凭证）", "log out (forget the saved token)")
+CLI_COMMAND("passwd", cmd_passwd, 3, "修改自己的密码 [--password-stdin：先读当前密码，再读新密码]",
+    "change your own password [--password-stdin: current, then new, one per line]")
+CLI_COMMAND("staff", cmd_staff, 4, "员工：add | list | passwd（aedesk staff --help）",
+    "staff: add | list | passwd (aedesk staff --help)")
+
 static const struct option pw_opts[] = {{"password-stdin", no_argument, NULL, 'p'},
     {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
 
@@ -48,7 +56,7 @@ static int parse_pw_only(int argc, char **argv, const char *help, int *from_stdi
 	return 0;
 }
 
-int cmd_login(int argc, char **argv)
+static int cmd_login(int argc, char **argv)
 {
 	int from_stdin, rc;
 	if (parse_pw_only(argc, argv,
@@ -88,7 +96,7 @@ int cmd_login(int argc, char **argv)
 	return 0;
 }
 
-int cmd_logout(int argc, char **argv)
+static int cmd_logout(int argc, char **argv)
 {
 	(void)argc;
 	(void)argv;
@@ -131,7 +139,7 @@ static int set_password(const char *staff_id, int from_stdin)
 	return 0;
 }
 
-int cmd_passwd(int argc, char **argv)
+static int cmd_passwd(int argc, char **argv)
 {
 	int from_stdin, rc;
 	if (parse_pw_only(argc, argv,
@@ -249,7 +257,7 @@ static int staff_passwd(int argc, char **argv)
 	return set_password(argv[optind], from_stdin);
 }
 
-int cmd_staff(int argc, char **argv)
+static int cmd_staff(int argc, char **argv)
 {
 	static const struct {
 		const char *name;

@@ -5,7 +5,8 @@
  * DESCRIPTION
  *	Asks each service for its Health directly (no token needed) and prints one row a
  *	service. Exits 1 when any is down, so scripts and monitors can use it. The list of
- *	services is AEDESK_SERVICES below, or the config key "services".
+ *	services is every service this build has (AEDESK_SERVICE_LIST, from CMake), or the
+ *	config key "services".
  */
 #include <stdlib.h>
 #include <string.h>
@@ -16,7 +17,12 @@
 #include "text.h"
 #include "wire.h"
 
-#define AEDESK_SERVICES "registry"
+#ifndef AEDESK_SERVICE_LIST
+#define AEDESK_SERVICE_LIST "registry"
+#endif
+
+CLI_COMMAND("status", cmd_status, 90, "各服务运行状态（有服务停止时退出码非 0）",
+    "every service's state (non-zero exit when one is down)")
 
 static void human_bytes(uint64_t b, char *buf, size_t len)
 {
@@ -26,7 +32,7 @@ static void human_bytes(uint64_t b, char *buf, size_t len)
 		snprintf(buf, len, "%.1f MiB", (double)b / (1ull << 20));
 }
 
-int cmd_status(int argc, char **argv)
+static int cmd_status(int argc, char **argv)
 {
 	if (argc > 1 && strcmp(argv[1], "--help") == 0) {
 		printf("%s\n", cli_t("用法：aedesk status [--json]\n任一服务停止时退出码为 1。",
@@ -34,7 +40,7 @@ int cmd_status(int argc, char **argv)
 		return 0;
 	}
 	char list[256];
-	snprintf(list, sizeof list, "%s", conf_get(cli.conf, "services", AEDESK_SERVICES));
+	snprintf(list, sizeof list, "%s", conf_get(cli.conf, "services", AEDESK_SERVICE_LIST));
 	const char *h[] = {cli_t("服务", "SERVICE"), cli_t("状态", "STATE"), "PID", cli_t("运行时长", "UPTIME"),
 	    cli_t("事件序号", "LAST SEQ"), cli_t("请求", "REQUESTS"), cli_t("错误", "ERRORS"), cli_t("存储", "STORE")};
 	text_table *t = text_table_new(8, h);

@@ -34,23 +34,28 @@
 
 struct cli cli = {.lang = "zh", .timeout_ms = 30000};
 
-static const struct {
+#define CLI_MAX_COMMANDS 64
+
+static struct command {
 	const char *name;
 	int (*fn)(int, char **);
+	int order;
 	const char *zh, *en;
-} commands[] = {
-	{"login", cmd_login, "登录：aedesk login 员工编号 [--password-stdin]",
-	    "log in: aedesk login STAFF-ID [--password-stdin]"},
-	{"logout", cmd_logout, "退出登录（删除本机保存的登录凭证）", "log out (forget the saved token)"},
-	{"passwd", cmd_passwd, "修改自己的密码 [--password-stdin：先读当前密码，再读新密码]",
-	    "change your own password [--password-stdin: current, then new, one per line]"},
-	{"staff", cmd_staff, "员工：add | list | passwd（aedesk staff --help）",
-	    "staff: add | list | passwd (aedesk staff --help)"},
-	{"client", cmd_client, "客户：add | show | list（aedesk client --help）",
-	    "clients: add | show | list (aedesk client --help)"},
-	{"status", cmd_status, "各服务运行状态（有服务停止时退出码非 0）",
-	    "every service's state (non-zero exit when one is down)"},
-};
+} commands[CLI_MAX_COMMANDS];
+static size_t ncommands;
+
+void cli_register(const char *name, int (*fn)(int, char **), int order, const char *zh, const char *en)
+{
+	if (ncommands == CLI_MAX_COMMANDS)
+		abort(); /* a programming error: raise CLI_MAX_COMMANDS */
+	commands[ncommands++] = (struct command){name, fn, order, zh, en};
+}
+
+static int by_order(const void *a, const void *b)
+{
+	const struct command *x = a, *y = b;
+	return x->order != y->order ? x->order - y->order : strcmp(x->name, y->name);
+}
 
 const char *cli_t(const char *zh, const char *en) { return strcmp(cli.lang, "en") == 0 ? en : zh; }
 
@@ -58,8 +63,9 @@ static void usage(FILE *f)
 {
 	fprintf(f, "%s\n\n", cli_t("用法：aedesk [--conf 路径] [--json] [--lang zh|en] 命令 [参数...]",
 				 "usage: aedesk [--conf PATH] [--json] [--lang zh|en] COMMAND [ARGS...]"));
-	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-		fprintf(f, "  %-8s %s\n", commands[i].name, cli_t(commands[i].zh, commands[i].en));
+	qsort(commands, ncommands, sizeof commands[0], by_order);
+	for (size_t i = 0; i < ncommands; i++)
+		fprintf(f, "  %-12s %s\n", commands[i].name, cli_t(commands[i].zh, commands[i].en));
 	fprintf(f, "\n%s\n",
 	    cli_t("选项：\n  --conf 路径   配置文件（默认 $AEDESK_CONF、$AEDESK_HOME/aedesk.conf、./var/aedesk.conf、/etc/aedesk/aedesk.conf）\n"
 		  "  --json        以 JSON 输出（字段名同 .proto）\n  --lang zh|en  界面语言（默认中文；LANG=en* 时为英文）\n\n"
@@ -291,7 +297,7 @@ int main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	const char *name = argv[optind];
-	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
+	for (size_t i = 0; i < ncommands; i++) {
 		if (strcmp(name, commands[i].name) != 0)
 			continue;
 		char buf[1024], err[1200];

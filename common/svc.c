@@ -283,6 +283,21 @@ int svc_fail(svc_req *r, Aedesk__Status st, enum i18n_msg id, ...)
 	return -1;
 }
 
+int svc_failf(svc_req *r, Aedesk__Status st, const char *zh, const char *en, ...)
+{
+	va_list ap;
+	va_start(ap, en);
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+	vsnprintf(r->message, sizeof r->message, strcmp(r->lang, "en") == 0 ? en : zh, ap);
+#pragma GCC diagnostic pop
+	va_end(ap);
+	r->status = st;
+	return -1;
+}
+
+int64_t svc_now(svc *s) { return s->decl->clock ? s->decl->clock(s) : wire_now_ms(); }
+
 int svc_db_error(svc_req *r, int rc, const char *what)
 {
 	if (rc == MDB_MAP_FULL)
@@ -375,7 +390,7 @@ static int authenticate(svc *s, const Aedesk__Envelope *e, int64_t now, auth_cal
 static int handle_request(svc *s, MDB_txn *txn, struct item *it)
 {
 	const Aedesk__Envelope *e = it->env;
-	svc_req r = {.svc = s, .env = e, .lang = "zh", .now_ms = wire_now_ms()};
+	svc_req r = {.svc = s, .env = e, .lang = "zh", .now_ms = svc_now(s)};
 	char msg[512];
 	atomic_fetch_add(&s->requests, 1);
 	if (!e || e->version != WIRE_VERSION) {
@@ -509,7 +524,7 @@ static int apply_event(svc *s, MDB_txn *txn, const uint8_t *body, size_t len)
 		src->need_replay = 1;
 		goto done;
 	}
-	svc_req r = {.svc = s, .env = e, .lang = "zh", .now_ms = wire_now_ms()};
+	svc_req r = {.svc = s, .env = e, .lang = "zh", .now_ms = svc_now(s)};
 	wire_hex(e->id.data, e->id.len, r.rid);
 	MDB_txn *child;
 	if ((rc = mdb_txn_begin(store_env(s->store), txn, 0, &child)) != 0)
@@ -582,23 +597,24 @@ static void publish(svc *s)
 		store_be64(k, s->published_seq + 1);
 		MDB_val kv = {8, k}, vv;
 		int rc = mdb_cursor_get(c, &kv, &vv, MDB_SET_RANGE);
-		size_t prefix = strlen(s->decl->name) + 1;
 		while (rc == 0) {
 			uint64_t seq = store_from_be64(kv.mv_data);
 			Aedesk__Envelope *e = wire_envelope_unpack(vv.mv_data, vv.mv_size, NULL);
-			if (e) {
-				const char *ev = wire_short_name(e->type);
-				size_t tl = prefix + strlen(ev) + 1;
+			char topic[256];
+			if (e && s->decl->topic ? s->decl->topic(s, e, topic, sizeof topic) == 0 : e != NULL) {
+				if (!s->decl->topic)
+					snprintf(topic, sizeof topic, "%s/%s", s->decl->name, wire_short_name(e->type));
+				size_t tl = strlen(topic) + 1;
 				nng_msg *m;
 				if (nng_msg_alloc(&m, tl + vv.mv_size) == 0) {
 					char *b = nng_msg_body(m);
-					snprintf(b, tl, "%s/%s", s->decl->name, ev);
+					memcpy(b, topic, tl);
 					memcpy(b + tl, vv.mv_data, vv.mv_size);
 					if (nng_sendmsg(s->pub, m, NNG_FLAG_NONBLOCK) != 0)
 						nng_msg_free(m);
 				}
-				wire_free(&e->base);
 			}
+			wire_free(e ? &e->base : NULL);
 			s->published_seq = seq;
 			rc = mdb_cursor_get(c, &kv, &vv, MDB_NEXT);
 		}
@@ -670,6 +686,42 @@ static void run_batch(svc *s, struct item **items, size_t n)
 		item_free(items[i]);
 	}
 	publish(s);
+}
+
+/* run_tick runs the service's tick in a write transaction of its own, redone when the map is full. */
+static void run_tick(svc *s)
+{
+	for (int attempt = 0; attempt < 16; attempt++) {
+		svc_req r = {.svc = s, .lang = "zh", .now_ms = svc_now(s)};
+		strcpy(r.rid, "tick");
+		int rc = store_write_begin(s->store, &r.txn);
+		if (rc) {
+			log_error("tick: cannot begin a transaction: %s", mdb_strerror(rc));
+			return;
+		}
+		rc = s->decl->tick(s, &r);
+		free(r.reply);
+		if (rc != 0 || r.map_full) {
+			mdb_txn_abort(r.txn);
+			if (!r.map_full) {
+				log_error("tick failed: %s", r.message[0] ? r.message : "no reason given");
+				return;
+			}
+		} else if ((rc = store_commit(s->store, r.txn)) == 0) {
+			MDB_txn *rt;
+			if (store_read_begin(s->store, &rt) == 0) {
+				atomic_store(&s->last_seq, store_get_u64(rt, s->meta, "seq", 0));
+				store_read_end(s->store, rt);
+			}
+			publish(s);
+			return;
+		} else if (rc != MDB_MAP_FULL) {
+			log_error("tick: commit failed: %s", mdb_strerror(rc));
+			return;
+		}
+		if (store_grow(s->store) != 0)
+			return;
+	}
 }
 
 /* ---- replay: the consumer side ---- */
@@ -1170,7 +1222,7 @@ int svc_main(const struct svc_decl *decl, int argc, char **argv)
 	    store_dir(s->store), s->published_seq);
 
 	struct item *items[SVC_MAX_BATCH];
-	int64_t next_hb = 0, next_chores = wire_now_ms() + 60000;
+	int64_t next_hb = 0, next_tick = 0, next_chores = wire_now_ms() + 60000;
 	while (!svc_stop) {
 		size_t n = queue_take(&s->mainq, items, SVC_MAX_BATCH, 100);
 		if (n)
@@ -1181,6 +1233,10 @@ int svc_main(const struct svc_decl *decl, int argc, char **argv)
 			int idle = now - src->last_replay_ms >= s->replay_idle_ms;
 			if ((src->need_replay || idle) && now >= src->next_try_ms)
 				replay_from(s, src);
+		}
+		if (s->decl->tick && now >= next_tick) {
+			run_tick(s);
+			next_tick = now + (s->decl->tick_ms > 0 ? s->decl->tick_ms : 1000);
 		}
 		if (now >= next_hb) {
 			heartbeat(s);

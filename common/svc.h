@@ -100,6 +100,16 @@ struct svc_decl {
 	/* open: after the store is open, in a write transaction that may emit events. */
 	int (*open)(svc *s, svc_req *r);
 	void (*close)(svc *s);
+	/* Optional. clock: "now" for handlers (r->now_ms) and ticks; default the system
+	 * clock. A scheduler hands in a clock tests can move. */
+	int64_t (*clock)(svc *s);
+	/* Optional. tick: run every tick_ms in a write transaction of its own (it may
+	 * emit events; a failure aborts it); for work driven by time, e.g. reminders. */
+	int (*tick)(svc *s, svc_req *r);
+	int tick_ms;
+	/* Optional. topic: the pub/sub topic of an outbox event (default
+	 * "<service>/<Type>"); e.g. "notify/<staff-id>/" for a notification. */
+	int (*topic)(svc *s, const Aedesk__Envelope *e, char *buf, size_t len);
 };
 
 int svc_main(const struct svc_decl *decl, int argc, char **argv);
@@ -108,6 +118,11 @@ int svc_main(const struct svc_decl *decl, int argc, char **argv);
 int svc_reply(svc_req *r, const ProtobufCMessage *reply);
 /* svc_fail sets a status and the user's message; returns -1 so handlers can return it. */
 int svc_fail(svc_req *r, Aedesk__Status st, enum i18n_msg id, ...);
+/* svc_failf: svc_fail with the message inline, Chinese and English (same arguments). */
+int svc_failf(svc_req *r, Aedesk__Status st, const char *zh, const char *en, ...)
+    __attribute__((format(printf, 4, 5)));
+/* svc_now: the service's clock (see svc_decl.clock). */
+int64_t svc_now(svc *s);
 /* svc_db_error: an LMDB failure inside a handler (MAP_FULL makes the batch be redone). */
 int svc_db_error(svc_req *r, int rc, const char *what);
 /* svc_emit appends an event to the outbox in the request's transaction. */
