@@ -60,8 +60,8 @@ static int cmd_login(int argc, char **argv)
 {
 	int from_stdin, rc;
 	if (parse_pw_only(argc, argv,
-		cli_t("用法：aedesk login 员工编号 [--password-stdin]\n登录后凭证保存在 ~/.config/aedesk/token（权限 0600）。",
-		    "usage: aedesk login STAFF-ID [--password-stdin]\nThe token is kept in ~/.config/aedesk/token (mode 0600)."),
+		cli_t("用法：aedesk login 员工编号 [--password-stdin]\n登录凭证保存在 $AEDESK_TOKEN_FILE，默认 ~/.config/aedesk/token（权限 0600）。",
+		    "usage: aedesk login STAFF-ID [--password-stdin]\nThe token is kept in $AEDESK_TOKEN_FILE, by default ~/.config/aedesk/token (mode 0600)."),
 		&from_stdin, &rc))
 		return rc;
 	if (optind != argc - 1)

@@ -1018,9 +1018,21 @@ static void sub_cb(void *arg)
 	nng_recv_aio(src->sub, src->aio);
 }
 
+/* listen_at starts a listener; ipc sockets are made 0660 so the aedesk group can connect. */
+static int listen_at(nng_socket sock, const char *url)
+{
+	nng_listener l;
+	int rv = nng_listener_create(&l, sock, url);
+	if (rv == 0 && strncmp(url, "ipc://", 6) == 0)
+		nng_listener_set_int(l, NNG_OPT_IPC_PERMISSIONS, 0660);
+	if (rv == 0 && (rv = nng_listener_start(l, 0)) != 0)
+		nng_listener_close(l);
+	return rv;
+}
+
 static void listen_or_die(nng_socket sock, const char *url)
 {
-	int rv = nng_listen(sock, url, NULL, 0);
+	int rv = listen_at(sock, url);
 	if (rv == NNG_EADDRINUSE && strncmp(url, "ipc://", 6) == 0) {
 		/* A socket file left by a killed process: if nobody answers on it, reuse it. */
 		nng_socket probe;
@@ -1029,13 +1041,33 @@ static void listen_or_die(nng_socket sock, const char *url)
 			nng_close(probe);
 			if (!alive) {
 				unlink(url + 6);
-				rv = nng_listen(sock, url, NULL, 0);
+				rv = listen_at(sock, url);
 			}
 		}
 	}
-	if (rv != 0)
+	if (rv == NNG_EADDRINUSE)
 		log_fatal("cannot listen on %s: %s (is another copy of this service running?)", url,
 		    nng_strerror(rv));
+	if (rv == NNG_EADDRINVAL && strncmp(url, "ipc://", 6) == 0 && strlen(url + 6) > 107)
+		log_fatal("cannot listen on %s: the socket path is longer than 107 bytes; "
+			  "choose a shorter run_dir", url);
+	if (rv != 0)
+		log_fatal("cannot listen on %s: %s", url, nng_strerror(rv));
+}
+
+/* mkdir_parents creates dir and any missing parents with mode. */
+static int mkdir_parents(const char *dir, mode_t mode)
+{
+	char tmp[1024];
+	snprintf(tmp, sizeof tmp, "%s", dir);
+	for (char *p = tmp + 1; *p; p++)
+		if (*p == '/') {
+			*p = 0;
+			if (mkdir(tmp, mode) != 0 && errno != EEXIST)
+				return -1;
+			*p = '/';
+		}
+	return (mkdir(tmp, mode) != 0 && errno != EEXIST) ? -1 : 0;
 }
 
 static void open_sockets(svc *s)
@@ -1043,7 +1075,7 @@ static void open_sockets(svc *s)
 	char url[512];
 	int rv;
 	const char *run = conf_get(s->conf, "run_dir", "/run/aedesk");
-	if (mkdir(run, 0770) != 0 && errno != EEXIST)
+	if (mkdir_parents(run, 0770) != 0)
 		log_fatal("cannot create the run directory %s: %s", run, strerror(errno));
 	if ((rv = nng_rep0_open(&s->rep)) != 0 || (rv = nng_pub0_open(&s->pub)) != 0)
 		log_fatal("cannot open sockets: %s", nng_strerror(rv));
@@ -1056,9 +1088,7 @@ static void open_sockets(svc *s)
 	conf_endpoint(s->conf, s->decl->name, "pub", url, sizeof url);
 	listen_or_die(s->pub, url);
 
-	s->nworkers = (int)conf_get_int(s->conf, "rep_workers", 64, NULL);
-	if (s->nworkers < 1 || s->nworkers > 1024)
-		s->nworkers = 64;
+	s->nworkers = (int)conf_get_int(s->conf, "rep_workers", 64, NULL); /* range checked at start */
 	s->workers = calloc((size_t)s->nworkers, sizeof *s->workers);
 	if (!s->workers)
 		log_fatal("out of memory");
@@ -1162,6 +1192,16 @@ static void open_store(svc *s)
 	log_fatal("%s: start-up failed: the map cannot grow", dir);
 }
 
+int64_t conf_int_or_die(const conf *c, const char *key, int64_t dflt, int64_t min, int64_t max)
+{
+	int bad;
+	int64_t v = conf_get_int(c, key, dflt, &bad);
+	if (bad || v < min || v > max)
+		log_fatal("%s: %s must be a whole number from %lld to %lld, not \"%s\"", conf_path(c), key,
+		    (long long)min, (long long)max, conf_get(c, key, ""));
+	return v;
+}
+
 int svc_main(const struct svc_decl *decl, int argc, char **argv)
 {
 	static const struct option opts[] = {{"conf", required_argument, NULL, 'c'},
@@ -1199,11 +1239,14 @@ int svc_main(const struct svc_decl *decl, int argc, char **argv)
 		log_fatal("%s", err);
 	enum log_level lv;
 	const char *lvs = conf_get(s->conf, "log_level", NULL);
-	if (lvs && log_parse_level(lvs, &lv) == 0)
+	if (lvs && log_parse_level(lvs, &lv) != 0)
+		log_fatal("%s: log_level must be debug, info, warn or error, not \"%s\"", path, lvs);
+	if (lvs && !getenv("AEDESK_LOG_LEVEL")) /* the environment overrides the file */
 		log_set_level(lv);
 	snprintf(s->keys_dir, sizeof s->keys_dir, "%s", conf_get(s->conf, "keys_dir", "/etc/aedesk/keys"));
-	s->heartbeat_ms = conf_get_int(s->conf, "heartbeat_ms", 2000, NULL);
-	s->replay_idle_ms = conf_get_int(s->conf, "replay_idle_ms", 30000, NULL);
+	s->heartbeat_ms = conf_int_or_die(s->conf, "heartbeat_ms", 2000, 50, 3600000);
+	s->replay_idle_ms = conf_int_or_die(s->conf, "replay_idle_ms", 30000, 100, 86400000);
+	conf_int_or_die(s->conf, "rep_workers", 64, 1, 1024);
 	queue_init(&s->mainq);
 	queue_init(&s->replayq);
 

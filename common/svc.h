@@ -129,6 +129,9 @@ int svc_db_error(svc_req *r, int rc, const char *what);
 int svc_emit(svc_req *r, const ProtobufCMessage *ev);
 
 const conf *svc_conf(svc *s);
+/* conf_int_or_die: an integer setting in [min, max] (dflt when unset); a bad value stops
+ * the service at start with a message naming the key. */
+int64_t conf_int_or_die(const conf *c, const char *key, int64_t dflt, int64_t min, int64_t max);
 store *svc_store(svc *s);
 const char *svc_name(svc *s);
 void svc_set_user(svc *s, void *p);

@@ -37,7 +37,7 @@ static Aedesk__Staff public_copy(const Aedesk__Staff *s)
 	return c;
 }
 
-/* put_staff stores a record and emits `ev` (StaffAdded or a change) in one transaction. */
+/* put_staff stores a staff record in the request's transaction (callers emit the event). */
 static int put_staff(svc_req *r, const Aedesk__Staff *st)
 {
 	int rc = store_put_msg(r->txn, registry.staff, st->id, strlen(st->id), &st->base, 0);
@@ -66,7 +66,7 @@ int registry_bootstrap(svc *s, svc_req *r)
 		return -1;
 	}
 	sodium_mlock(registry.sk, sizeof registry.sk);
-	registry.token_ttl_ms = conf_get_int(c, "token_ttl_s", 12 * 3600, NULL) * 1000;
+	registry.token_ttl_ms = conf_int_or_die(c, "token_ttl_s", 12 * 3600, 60, 30 * 86400) * 1000;
 
 	MDB_stat st;
 	mdb_stat(r->txn, registry.staff, &st);

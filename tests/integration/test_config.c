@@ -1,0 +1,79 @@
+/*
+ * Start-up: a bad setting stops a service at once with a message naming the key; the
+ * sockets are group-accessible (0660) and --help/--version answer.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include "check.h"
+#include "harness.h"
+
+/* run_registry runs aedesk-registry with args until it exits; returns its status and stderr. */
+static int run_registry(const char *args, char *out, size_t len)
+{
+	char cmd[1024];
+	snprintf(cmd, sizeof cmd, "%s/aedesk-registry %s 2>&1", AEDESK_BIN_DIR, args);
+	FILE *p = popen(cmd, "r");
+	if (!p)
+		return -1;
+	size_t n = fread(out, 1, len - 1, p);
+	out[n] = 0;
+	int st = pclose(p);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+TEST(test_a_bad_setting_stops_the_service_naming_the_key)
+{
+	harness h;
+	CHECK(h_setup(&h, "conf") == 0);
+	h_conf_add(&h, "heartbeat_ms", "often");
+	char args[512], out[4096];
+	snprintf(args, sizeof args, "--conf %s", h.conf);
+	CHECK_INT(run_registry(args, out, sizeof out), 1);
+	CHECK(h_contains(out, "heartbeat_ms"));
+	CHECK(h_contains(out, "often"));
+	CHECK_INT(h_teardown(&h), 0);
+}
+
+TEST(test_a_missing_config_file_is_named)
+{
+	char out[4096];
+	CHECK_INT(run_registry("--conf /nonexistent/aedesk.conf", out, sizeof out), 1);
+	CHECK(h_contains(out, "/nonexistent/aedesk.conf"));
+}
+
+TEST(test_help_and_version_answer)
+{
+	char out[4096];
+	CHECK_INT(run_registry("--help", out, sizeof out), 0);
+	CHECK(h_contains(out, "--conf"));
+	CHECK_INT(run_registry("--version", out, sizeof out), 0);
+	CHECK(h_contains(out, "aedesk-registry"));
+	CHECK_INT(run_registry("--bogus", out, sizeof out), 2);
+}
+
+TEST(test_ipc_sockets_are_group_accessible_only)
+{
+	harness h;
+	CHECK(h_setup(&h, "perm") == 0);
+	CHECK(h_start(&h, "registry") == 0);
+	char p[400];
+	struct stat st;
+	snprintf(p, sizeof p, "%s/run/registry.rep", h.home);
+	CHECK(stat(p, &st) == 0 && S_ISSOCK(st.st_mode) && (st.st_mode & 0777) == 0660);
+	snprintf(p, sizeof p, "%s/data/registry", h.home);
+	CHECK(stat(p, &st) == 0 && (st.st_mode & 0777) == 0700);
+	CHECK_INT(h_teardown(&h), 0);
+}
+
+int main(void)
+{
+	RUN(test_a_bad_setting_stops_the_service_naming_the_key);
+	RUN(test_a_missing_config_file_is_named);
+	RUN(test_help_and_version_answer);
+	RUN(test_ipc_sockets_are_group_accessible_only);
+	return check_summary();
+}
