@@ -3,7 +3,7 @@
  *	store.c - LMDB environment, growth and small helpers
  *
  * DESCRIPTION
- *	See store.h. The map starts at store.map_mb (64 MiB) and doubles when full.
+ *	See store.h. The map starts at the config's map_mb (64 MiB) and doubles when full.
  *
  * SECURITY
  *	The data directory is created 0700 and files 0600: client data is confidential.
@@ -47,7 +47,8 @@ static int mkdir_p(const char *dir, mode_t mode)
 	return 0;
 }
 
-int store_open(store **out, const char *dir, const store_table *tables, char *err, size_t errlen)
+int store_open(store **out, const char *dir, const store_table *tables, size_t initial_map,
+    char *err, size_t errlen)
 {
 	store *s = calloc(1, sizeof *s);
 	if (!s) {
@@ -71,7 +72,8 @@ int store_open(store **out, const char *dir, const store_table *tables, char *er
 	/* The map is at least what the file already holds, at least the initial size. */
 	MDB_envinfo info;
 	mdb_env_info(s->env, &info);
-	s->mapsize = info.me_mapsize > STORE_INITIAL_MAP ? info.me_mapsize : STORE_INITIAL_MAP;
+	size_t want = initial_map ? initial_map : STORE_INITIAL_MAP;
+	s->mapsize = info.me_mapsize > want ? info.me_mapsize : want;
 	if ((rc = mdb_env_set_mapsize(s->env, s->mapsize)) != 0)
 		goto lmdb_fail;
 	int dead = 0;

@@ -35,7 +35,9 @@ typedef struct store_table {
 	MDB_dbi *dbi;
 } store_table;
 
-int store_open(store **out, const char *dir, const store_table *tables, char *err, size_t errlen);
+/* store_open: the map starts at initial_map bytes (0: 64 MiB), or the file's size if larger. */
+int store_open(store **out, const char *dir, const store_table *tables, size_t initial_map,
+    char *err, size_t errlen);
 void store_close(store *s);
 MDB_env *store_env(store *s);
 const char *store_dir(store *s);

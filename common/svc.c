@@ -1183,7 +1183,8 @@ static void open_store(svc *s)
 	char dir[1024], err[1200];
 	snprintf(dir, sizeof dir, "%s/%s", conf_get(s->conf, "data_dir", "/var/lib/aedesk"),
 	    s->decl->name);
-	if (store_open(&s->store, dir, t, err, sizeof err) != 0)
+	size_t map = (size_t)conf_int_or_die(s->conf, "map_mb", 64, 1, 1 << 20) << 20;
+	if (store_open(&s->store, dir, t, map, err, sizeof err) != 0)
 		log_fatal("%s", err);
 	MDB_txn *txn;
 	if (store_read_begin(s->store, &txn) == 0) {
