@@ -112,6 +112,8 @@ struct svc {
 	int64_t started_ms;
 	_Atomic uint64_t requests, errors, events_applied;
 	int64_t heartbeat_ms, replay_idle_ms;
+	uint64_t allowed_uids[16];
+	int nallowed;
 	void *user;
 };
 
@@ -1037,6 +1039,47 @@ static void sub_cb(void *arg)
 	nng_recv_aio(src->sub, src->aio);
 }
 
+/*
+ * check_peer runs as each ipc connection is added: a peer whose uid is not allowed
+ * (config allowed_uids; by default this service's own uid and root) is closed before
+ * it can send a byte. Other transports have no peer uid and are left to TLS.
+ */
+static void check_peer(nng_pipe p, nng_pipe_ev ev, void *arg)
+{
+	svc *s = arg;
+	uint64_t uid;
+	(void)ev;
+	if (nng_pipe_get_uint64(p, NNG_OPT_IPC_PEER_UID, &uid) != 0)
+		return;
+	for (int i = 0; i < s->nallowed; i++)
+		if (s->allowed_uids[i] == uid)
+			return;
+	log_warn("refused a connection from uid %llu (not in allowed_uids)", (unsigned long long)uid);
+	nng_pipe_close(p);
+}
+
+/* parse_allowed_uids reads "allowed_uids = 0, 998"; default: our uid and root. */
+static void parse_allowed_uids(svc *s)
+{
+	const char *v = conf_get(s->conf, "allowed_uids", NULL);
+	s->nallowed = 0;
+	if (!v) {
+		s->allowed_uids[s->nallowed++] = (uint64_t)getuid();
+		if (getuid() != 0)
+			s->allowed_uids[s->nallowed++] = 0;
+		return;
+	}
+	char buf[512];
+	snprintf(buf, sizeof buf, "%s", v);
+	for (char *save, *t = strtok_r(buf, ", ", &save); t; t = strtok_r(NULL, ", ", &save)) {
+		char *end;
+		unsigned long long u = strtoull(t, &end, 10);
+		if (*end || s->nallowed == 16)
+			log_fatal("%s: allowed_uids must be up to 16 numeric uids, not \"%s\"", conf_path(s->conf), v);
+		s->allowed_uids[s->nallowed++] = u;
+	}
+}
+
 /* listen_at starts a listener; ipc sockets are made 0660 so the aedesk group can connect. */
 static int listen_at(nng_socket sock, const char *url)
 {
@@ -1098,6 +1141,9 @@ static void open_sockets(svc *s)
 		log_fatal("cannot create the run directory %s: %s", run, strerror(errno));
 	if ((rv = nng_rep0_open(&s->rep)) != 0 || (rv = nng_pub0_open(&s->pub)) != 0)
 		log_fatal("cannot open sockets: %s", nng_strerror(rv));
+	parse_allowed_uids(s);
+	nng_pipe_notify(s->rep, NNG_PIPE_EV_ADD_PRE, check_peer, s);
+	nng_pipe_notify(s->pub, NNG_PIPE_EV_ADD_PRE, check_peer, s);
 	nng_socket_set_size(s->rep, NNG_OPT_RECVMAXSZ, WIRE_MAX_FRAME);
 	nng_socket_set_size(s->pub, NNG_OPT_RECVMAXSZ, 1024);
 	nng_socket_set_int(s->pub, NNG_OPT_SENDBUF, 8192);

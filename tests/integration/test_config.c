@@ -7,6 +7,8 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <fcntl.h>
+#include <unistd.h>
 
 #include "check.h"
 #include "harness.h"
@@ -69,11 +71,54 @@ TEST(test_ipc_sockets_are_group_accessible_only)
 	CHECK_INT(h_teardown(&h), 0);
 }
 
+/*
+ * A local user who is not the service's (here: nobody, on a socket opened to all by
+ * chmod) is cut off by the peer-uid check before any request is read.
+ */
+TEST(test_ipc_peer_with_a_uid_not_allowed_is_refused)
+{
+	if (getuid() != 0) {
+		fprintf(stderr, "  (needs root to switch to another uid: CI runs as root)\n");
+		CHECK(getuid() == 0);
+		return;
+	}
+	harness h;
+	CHECK(h_setup(&h, "uid") == 0);
+	CHECK(h_start(&h, "registry") == 0);
+	char p[400];
+	snprintf(p, sizeof p, "%s/run/registry.rep", h.home);
+	CHECK(chmod(p, 0666) == 0 && chmod(h.home, 0755) == 0);
+	snprintf(p, sizeof p, "%s/run", h.home);
+	CHECK(chmod(p, 0755) == 0);
+	/* The child execs the real CLI as nobody: `aedesk status` exits 1 when unanswered. */
+	char bin[512];
+	snprintf(bin, sizeof bin, "%s/aedesk", AEDESK_BIN_DIR);
+	pid_t pid = fork();
+	if (pid == 0) {
+		if (setgid(65534) != 0 || setuid(65534) != 0)
+			_exit(3);
+		int null = open("/dev/null", O_WRONLY);
+		dup2(null, 1);
+		execl(bin, bin, "--conf", h.conf, "status", (char *)NULL);
+		_exit(4);
+	}
+	int status = 0;
+	waitpid(pid, &status, 0);
+	CHECK_INT(WIFEXITED(status) ? WEXITSTATUS(status) : -1, 1);
+	/* root (allowed) is still answered. */
+	CHECK(h_wait_ready(&h, "registry", 2000) == 0);
+	snprintf(p, sizeof p, "%s/registry.log", h.home);
+	char log[1 << 15];
+	CHECK(h_read_file(p, log, sizeof log) == 0 && h_contains(log, "refused a connection from uid 65534"));
+	CHECK_INT(h_teardown(&h), 0);
+}
+
 int main(void)
 {
 	RUN(test_a_bad_setting_stops_the_service_naming_the_key);
 	RUN(test_a_missing_config_file_is_named);
 	RUN(test_help_and_version_answer);
 	RUN(test_ipc_sockets_are_group_accessible_only);
+	RUN(test_ipc_peer_with_a_uid_not_allowed_is_refused);
 	return check_summary();
 }
