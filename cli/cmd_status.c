@@ -1,12 +1,25 @@
 /*
  * NAME
- *	cmd_status.c - aedesk status: is every service up?
+ *	cmd_status.c - aedesk status: one table of every service
+ *
+ * SYNOPSIS
+ *	aedesk status [--direct]
+ *	aedesk --json status
  *
  * DESCRIPTION
- *	Asks each service for its Health directly (no token needed) and prints one row a
- *	service. Exits 1 when any is down, so scripts and monitors can use it. The list of
- *	services is every service this build has (AEDESK_SERVICE_LIST, from CMake), or the
- *	config key "services".
+ *	Asks aedesk-status (StatusRequest, no token) for every service's state: up or
+ *	down, since when, consumer lag, store use and errors. When the status service is
+ *	not running, or does not know a service yet, it asks that service for its Health
+ *	directly, as before aedesk-status existed (--direct always does). Which services:
+ *	the config key "services", else every service of this build (AEDESK_SERVICE_LIST,
+ *	from CMake).
+ *
+ *	--json prints one JSON object a line, per service: the StatusService (with the
+ *	latest heartbeat under "health") or, asked directly, the Health itself.
+ *
+ * DIAGNOSTICS
+ *	Exit 0 when every service is up and none lags; 1 when any is down or lagging, so
+ *	scripts and monitors can use it.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +27,7 @@
 #include "cli.h"
 #include "envelope.pb-c.h"
 #include "pbjson.h"
+#include "status.pb-c.h"
 #include "text.h"
 #include "wire.h"
 
@@ -21,76 +35,180 @@
 #define AEDESK_SERVICE_LIST "registry"
 #endif
 
-CLI_COMMAND("status", cmd_status, 90, "各服务运行状态（有服务停止时退出码非 0）",
-    "every service's state (non-zero exit when one is down)")
+CLI_COMMAND("status", cmd_status, 90, "各服务运行状态（有服务停止或积压时退出码非 0）",
+    "every service's state (non-zero exit when one is down or lagging)")
 
-static void human_bytes(uint64_t b, char *buf, size_t len)
+/* call_health asks a service directly; NULL when it does not answer. */
+static Aedesk__Health *call_health(const char *name)
+{
+	char url[512], err[1024], msg[256];
+	Aedesk__HealthRequest q = AEDESK__HEALTH_REQUEST__INIT;
+	Aedesk__Health *r = NULL;
+	Aedesk__Status st = AEDESK__STATUS__OK;
+	aeclient *c = NULL;
+	if (conf_endpoint(cli.conf, name, "rep", url, sizeof url) == 0)
+		c = aeclient_open(url, 2000, err, sizeof err);
+	if (c && (aeclient_call(c, &q.base, &aedesk__health__descriptor, &st, msg, sizeof msg,
+		      (ProtobufCMessage **)&r) != 0 || st != AEDESK__STATUS__OK)) {
+		wire_free(r ? &r->base : NULL);
+		r = NULL;
+	}
+	aeclient_close(c);
+	return r;
+}
+
+static Aedesk__StatusReply *call_status(void)
+{
+	char url[512], err[1024], msg[256];
+	Aedesk__StatusRequest q = AEDESK__STATUS_REQUEST__INIT;
+	Aedesk__StatusReply *r = NULL;
+	Aedesk__Status st = AEDESK__STATUS__OK;
+	aeclient *c = NULL;
+	if (conf_endpoint(cli.conf, "status", "rep", url, sizeof url) == 0)
+		c = aeclient_open(url, 2000, err, sizeof err);
+	if (c && (aeclient_call(c, &q.base, &aedesk__status_reply__descriptor, &st, msg, sizeof msg,
+		      (ProtobufCMessage **)&r) != 0 || st != AEDESK__STATUS__OK)) {
+		wire_free(r ? &r->base : NULL);
+		r = NULL;
+	}
+	aeclient_close(c);
+	return r;
+}
+
+static void fmt_bytes(uint64_t b, char *buf, size_t len)
 {
 	if (b >= (1ull << 30))
-		snprintf(buf, len, "%.1f GiB", (double)b / (1ull << 30));
+		snprintf(buf, len, "%.1fG", (double)b / (1ull << 30));
 	else
-		snprintf(buf, len, "%.1f MiB", (double)b / (1ull << 20));
+		snprintf(buf, len, "%.0fM", (double)b / (1ull << 20));
+}
+
+/* row holds what one line of the table shows, however it was learnt. */
+struct row {
+	const char *name;
+	int up, lagging;
+	long long since_ms;
+	uint64_t lag;
+	const Aedesk__Health *h;
+	const char *alerts;
+};
+
+static void add_row(text_table *t, const struct row *r)
+{
+	char since[32] = "-", lag[24] = "-", store[48] = "-", errs[48] = "-", pid[16] = "-";
+	const char *state = r->up ? (r->lagging ? cli_t("积压", "LAGGING") : cli_t("运行", "up"))
+				  : cli_t("停止", "DOWN");
+	if (r->since_ms > 0)
+		cli_format_time(r->since_ms, since, sizeof since);
+	if (r->h) {
+		snprintf(lag, sizeof lag, "%llu", (unsigned long long)r->lag);
+		char used[16], map[16];
+		fmt_bytes(r->h->store_bytes, used, sizeof used);
+		fmt_bytes(r->h->map_bytes, map, sizeof map);
+		snprintf(store, sizeof store, "%.0f%% (%s/%s)",
+		    r->h->map_bytes ? 100.0 * (double)r->h->store_bytes / (double)r->h->map_bytes : 0.0, used, map);
+		if (r->h->requests)
+			snprintf(errs, sizeof errs, "%llu (%.1f%%)", (unsigned long long)r->h->errors,
+			    100.0 * (double)r->h->errors / (double)r->h->requests);
+		else
+			snprintf(errs, sizeof errs, "%llu", (unsigned long long)r->h->errors);
+		if (r->up)
+			snprintf(pid, sizeof pid, "%d", r->h->pid);
+	}
+	const char *cells[] = {r->name, state, since, lag, store, errs, pid, r->alerts ? r->alerts : ""};
+	text_table_add(t, cells);
+}
+
+static const Aedesk__StatusService *find_service(const Aedesk__StatusReply *sr, const char *name)
+{
+	for (size_t i = 0; sr && i < sr->n_services; i++)
+		if (strcmp(sr->services[i]->service, name) == 0)
+			return sr->services[i];
+	return NULL;
 }
 
 static int cmd_status(int argc, char **argv)
 {
-	if (argc > 1 && strcmp(argv[1], "--help") == 0) {
-		printf("%s\n", cli_t("用法：aedesk status [--json]\n任一服务停止时退出码为 1。",
-				    "usage: aedesk status [--json]\nExits 1 when any service is down."));
-		return 0;
+	int direct = 0;
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--help") == 0) {
+			printf("%s\n", cli_t("用法：aedesk status [--direct]\n"
+					     "经 aedesk-status 汇总各服务状态（未运行时直接询问各服务；--direct 总是直接询问）。\n"
+					     "任一服务停止或积压时退出码为 1。",
+					   "usage: aedesk status [--direct]\n"
+					   "Every service's state, from aedesk-status (or each service directly when it\n"
+					   "is not running; --direct always). Exits 1 when any service is down or lagging."));
+			return 0;
+		}
+		if (strcmp(argv[i], "--direct") == 0)
+			direct = 1;
+		else
+			return cli_usage_error("status", "%s %s", cli_t("未知选项", "unknown option"), argv[i]);
 	}
-	char list[256];
+	char list[1024];
 	snprintf(list, sizeof list, "%s", conf_get(cli.conf, "services", AEDESK_SERVICE_LIST));
-	const char *h[] = {cli_t("服务", "SERVICE"), cli_t("状态", "STATE"), "PID", cli_t("运行时长", "UPTIME"),
-	    cli_t("事件序号", "LAST SEQ"), cli_t("请求", "REQUESTS"), cli_t("错误", "ERRORS"), cli_t("存储", "STORE")};
-	text_table *t = text_table_new(8, h);
-	int down = 0;
-	if (cli.json)
-		printf("[");
-	int first = 1;
+	Aedesk__StatusReply *sr = direct ? NULL : call_status();
+	const char *h[] = {cli_t("服务", "SERVICE"), cli_t("状态", "STATE"), cli_t("起始", "SINCE"),
+	    cli_t("积压", "LAG"), cli_t("存储", "STORE"), cli_t("错误", "ERRORS"), "PID", cli_t("告警", "ALERTS")};
+	text_table *t = cli.json ? NULL : text_table_new(8, h);
+	int bad = 0;
 	for (char *save, *name = strtok_r(list, ", ", &save); name; name = strtok_r(NULL, ", ", &save)) {
-		char url[512], err[1024], msg[256];
-		Aedesk__HealthRequest q = AEDESK__HEALTH_REQUEST__INIT;
-		Aedesk__Health *r = NULL;
-		Aedesk__Status st = AEDESK__STATUS__OK;
-		aeclient *c = NULL;
-		if (conf_endpoint(cli.conf, name, "rep", url, sizeof url) == 0)
-			c = aeclient_open(url, 2000, err, sizeof err);
-		if (!c || aeclient_call(c, &q.base, &aedesk__health__descriptor, &st, msg, sizeof msg,
-			      (ProtobufCMessage **)&r) != 0 || st != AEDESK__STATUS__OK || !r) {
-			down++;
-			const char *row[] = {name, cli_t("停止", "DOWN"), "-", "-", "-", "-", "-", "-"};
-			if (t)
-				text_table_add(t, row);
-			if (cli.json)
-				printf("%s\n  {\"service\": \"%s\", \"up\": false}", first ? "" : ",", name);
-		} else {
-			char pid[16], up[32], seq[24], req[24], errs[24], used[24], map[24], store[64];
-			snprintf(pid, sizeof pid, "%d", r->pid);
-			long long s = r->uptime_ms / 1000;
-			snprintf(up, sizeof up, "%lldd %02lld:%02lld:%02lld", s / 86400, s / 3600 % 24, s / 60 % 60, s % 60);
-			snprintf(seq, sizeof seq, "%llu", (unsigned long long)r->last_seq);
-			snprintf(req, sizeof req, "%llu", (unsigned long long)r->requests);
-			snprintf(errs, sizeof errs, "%llu", (unsigned long long)r->errors);
-			human_bytes(r->store_bytes, used, sizeof used);
-			human_bytes(r->map_bytes, map, sizeof map);
-			snprintf(store, sizeof store, "%s / %s", used, map);
-			const char *row[] = {name, cli_t("运行", "up"), pid, up, seq, req, errs, store};
-			if (t)
-				text_table_add(t, row);
+		const Aedesk__StatusService *ss = find_service(sr, name);
+		struct row r = {.name = name};
+		Aedesk__Health *direct_h = NULL;
+		char alerts[128] = "";
+		if (ss && ss->known) {
+			r.up = ss->up;
+			r.since_ms = ss->since_ms;
+			r.lag = ss->max_lag;
+			r.h = ss->health;
+			for (size_t j = 0; j < ss->n_consumers; j++)
+				r.lagging |= ss->consumers[j]->lagging;
+			for (size_t j = 0; j < ss->n_alerts; j++)
+				snprintf(alerts + strlen(alerts), sizeof alerts - strlen(alerts), "%s%s", j ? "," : "",
+				    ss->alerts[j]);
+			r.alerts = alerts;
 			if (cli.json) {
-				printf("%s\n  ", first ? "" : ",");
-				pbjson_print(stdout, &r->base, 0);
+				pbjson_print(stdout, &ss->base, 0);
+				printf("\n");
+			}
+		} else {
+			/* Not known to aedesk-status (or it is not running): ask the service. */
+			direct_h = call_health(name);
+			r.up = direct_h != NULL;
+			r.h = direct_h;
+			if (direct_h) {
+				r.since_ms = direct_h->started_ms;
+				/* Lag against each source, asked directly too. */
+				for (size_t j = 0; j < direct_h->n_cursors; j++) {
+					Aedesk__Health *src = call_health(direct_h->cursors[j]->source);
+					if (src && src->last_seq > direct_h->cursors[j]->seq &&
+					    src->last_seq - direct_h->cursors[j]->seq > r.lag)
+						r.lag = src->last_seq - direct_h->cursors[j]->seq;
+					wire_free(src ? &src->base : NULL);
+				}
+			} else if (ss)
+				r.since_ms = ss->since_ms;
+			if (cli.json) {
+				if (direct_h)
+					pbjson_print(stdout, &direct_h->base, 0);
+				else
+					printf("{\"service\":\"%s\",\"up\":false}", name);
+				printf("\n");
 			}
 		}
-		first = 0;
-		wire_free(r ? &r->base : NULL);
-		aeclient_close(c);
+		bad |= !r.up || r.lagging;
+		if (t)
+			add_row(t, &r);
+		wire_free(direct_h ? &direct_h->base : NULL);
 	}
-	if (cli.json)
-		printf("\n]\n");
-	else if (t)
+	if (t) {
 		text_table_print(t, stdout);
+		if (!sr && !direct)
+			printf("%s\n", cli_t("（aedesk-status 未运行：已直接询问各服务）",
+					   "(aedesk-status is not running: each service was asked directly)"));
+	}
 	text_table_free(t);
-	return down ? EXIT_REFUSED : 0;
+	wire_free(sr ? &sr->base : NULL);
+	return bad ? EXIT_REFUSED : 0;
 }
