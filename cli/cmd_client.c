@@ -5,29 +5,39 @@
  * SYNOPSIS
  *	aedesk client add --name NAME [--class A|B|C|D] [--ae STAFF]
  *	aedesk client show ID
- *	aedesk client list [--class X] [--ae STAFF] [--limit N] [--after ID]
+ *	aedesk client list [--class X] [--ae STAFF] [--name TEXT] [--limit N] [--after ID]
+ *	aedesk client class ID A|B|C|D --why TEXT
+ *	aedesk client assign ID [--ae STAFF] [--team STAFF,STAFF...]
+ *	aedesk client credit ID AMOUNT
+ *	aedesk client history ID
  */
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
+#include "money.h"
 #include "registry.pb-c.h"
 #include "text.h"
 #include "wire.h"
 
-CLI_COMMAND("client", cmd_client, 10, "客户：add | show | list（aedesk client --help）",
-    "clients: add | show | list (aedesk client --help)")
+CLI_COMMAND("client", cmd_client, 10,
+    "客户：add | show | list | class | assign | credit | history（aedesk client --help）",
+    "clients: add | show | list | class | assign | credit | history (aedesk client --help)")
 
 static void print_client(const Aedesk__Client *c)
 {
-	char when[32];
+	char when[32], credit[MONEY_FORMAT_MAX], team[1024] = "";
 	cli_format_time(c->created_ms, when, sizeof when);
+	money_format(c->credit_limit_fen, credit, sizeof credit);
+	for (size_t i = 0, used = 0; i < c->n_team && used < sizeof team; i++)
+		used += (size_t)snprintf(team + used, sizeof team - used, "%s%s", i ? "," : "", c->team[i]);
 	const char *h[] = {cli_t("项目", "FIELD"), cli_t("内容", "VALUE")};
 	text_table *t = text_table_new(2, h);
 	const char *rows[][2] = {{cli_t("编号", "id"), c->id}, {cli_t("名称", "name"), c->name},
-	    {cli_t("分类", "class"), c->class_}, {"AE", c->ae}, {cli_t("建档时间", "created"), when},
-	    {cli_t("建档人", "created by"), c->created_by}};
+	    {cli_t("分类", "class"), c->class_}, {"AE", c->ae}, {cli_t("服务团队", "team"), team},
+	    {cli_t("信用额度（元）", "credit limit (yuan)"), c->credit_limit_fen ? credit : cli_t("未设", "none")},
+	    {cli_t("建档时间", "created"), when}, {cli_t("建档人", "created by"), c->created_by}};
 	for (size_t i = 0; t && i < sizeof rows / sizeof rows[0]; i++)
 		text_table_add(t, rows[i]);
 	if (t)
@@ -105,16 +115,20 @@ static int client_show(int argc, char **argv)
 static int client_list(int argc, char **argv)
 {
 	static const struct option opts[] = {{"class", required_argument, NULL, 'c'},
-	    {"ae", required_argument, NULL, 'a'}, {"limit", required_argument, NULL, 'l'},
+	    {"ae", required_argument, NULL, 'a'}, {"name", required_argument, NULL, 'n'},
+	    {"limit", required_argument, NULL, 'l'},
 	    {"after", required_argument, NULL, 'f'}, {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0}};
 	Aedesk__ClientListRequest q = AEDESK__CLIENT_LIST_REQUEST__INIT;
 	int ch;
 	char *end;
-	while ((ch = getopt_long(argc, argv, "c:a:l:f:h", opts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "c:a:n:l:f:h", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'c':
 			q.class_ = optarg;
+			break;
+		case 'n':
+			q.name_contains = optarg;
 			break;
 		case 'a':
 			q.ae = optarg;
@@ -128,10 +142,10 @@ static int client_list(int argc, char **argv)
 			q.after = optarg;
 			break;
 		case 'h':
-			printf("%s\n", cli_t("用法：aedesk client list [--class A|B|C|D] [--ae 员工编号] [--limit N] [--after 客户编号]\n"
-					    "按编号排序，每页默认 100 条；下一页用 --after 上一页最后的编号。",
-				    "usage: aedesk client list [--class A|B|C|D] [--ae STAFF] [--limit N] [--after ID]\n"
-				    "Sorted by id, 100 a page by default; the next page with --after the last id shown."));
+			printf("%s\n", cli_t("用法：aedesk client list [--class A|B|C|D] [--ae 员工编号] [--name 名称片段] [--limit N] [--after 客户编号]\n"
+					    "--name 按名称中任意一段文字查找。按编号排序，每页默认 100 条；下一页用 --after 上一页最后的编号。",
+				    "usage: aedesk client list [--class A|B|C|D] [--ae STAFF] [--name TEXT] [--limit N] [--after ID]\n"
+				    "--name finds any part of the name. Sorted by id, 100 a page by default; the next page with --after the last id shown."));
 			return 0;
 		default:
 			return cli_usage_error("client list", "%s", cli_t("未知选项", "unknown option"));
@@ -162,12 +176,166 @@ static int client_list(int argc, char **argv)
 	return 0;
 }
 
+/* reply_print prints the changed client (or its JSON) after class / assign / credit. */
+static int reply_print(int rc, Aedesk__ClientReply *r)
+{
+	if (rc)
+		return rc;
+	if (cli.json)
+		cli_print_json(&r->client->base);
+	else
+		print_client(r->client);
+	wire_free(&r->base);
+	return 0;
+}
+
+static int client_class(int argc, char **argv)
+{
+	static const struct option opts[] = {{"why", required_argument, NULL, 'w'},
+	    {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+	const char *usage = cli_t("用法：aedesk client class 客户编号 A|B|C|D --why 原因\n"
+				  "AM 及以上可调整；记录谁、何时、为何（R-CLASS-1），见 aedesk client history。",
+	    "usage: aedesk client class ID A|B|C|D --why TEXT\n"
+	    "AM or above; who, when and why are recorded (R-CLASS-1), see aedesk client history.");
+	Aedesk__ClientClassRequest q = AEDESK__CLIENT_CLASS_REQUEST__INIT;
+	int ch;
+	while ((ch = getopt_long(argc, argv, "w:h", opts, NULL)) != -1) {
+		if (ch == 'w')
+			q.why = optarg;
+		else if (ch == 'h') {
+			printf("%s\n", usage);
+			return 0;
+		} else
+			return cli_usage_error("client class", "%s", cli_t("未知选项", "unknown option"));
+	}
+	if (argc - optind != 2)
+		return cli_usage_error("client class", "%s", usage);
+	if (!q.why[0])
+		return cli_usage_error("client class", "%s", cli_t("必须给出 --why（调整原因）", "--why is required"));
+	q.id = argv[optind];
+	q.class_ = argv[optind + 1];
+	Aedesk__ClientReply *r;
+	int rc = cli_call("registry", &q.base, &aedesk__client_reply__descriptor, (ProtobufCMessage **)&r);
+	return reply_print(rc, r);
+}
+
+static int client_assign(int argc, char **argv)
+{
+	static const struct option opts[] = {{"ae", required_argument, NULL, 'a'},
+	    {"team", required_argument, NULL, 't'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+	const char *usage = cli_t("用法：aedesk client assign 客户编号 [--ae 员工编号] [--team 员工编号,员工编号...]\n"
+				  "一个客户一位负责 AE（AM、AD 按上下级关系而定）；--team 替换服务团队（--team '' 清空）。",
+	    "usage: aedesk client assign ID [--ae STAFF] [--team STAFF,STAFF...]\n"
+	    "One responsible AE per client (AM and AD follow from the hierarchy); --team replaces the service team (--team '' empties it).");
+	Aedesk__ClientAssignRequest q = AEDESK__CLIENT_ASSIGN_REQUEST__INIT;
+	char *team[21];
+	char *teamarg = NULL;
+	int ch;
+	while ((ch = getopt_long(argc, argv, "a:t:h", opts, NULL)) != -1) {
+		if (ch == 'a')
+			q.ae = optarg;
+		else if (ch == 't') {
+			teamarg = optarg;
+			q.set_team = 1;
+		} else if (ch == 'h') {
+			printf("%s\n", usage);
+			return 0;
+		} else
+			return cli_usage_error("client assign", "%s", cli_t("未知选项", "unknown option"));
+	}
+	if (argc - optind != 1)
+		return cli_usage_error("client assign", "%s", usage);
+	for (char *save = NULL, *p = teamarg ? strtok_r(teamarg, ",", &save) : NULL; p; p = strtok_r(NULL, ",", &save)) {
+		if (q.n_team == sizeof team / sizeof team[0])
+			return cli_usage_error("client assign", "%s", cli_t("服务团队最多 20 人", "at most 20 in a team"));
+		team[q.n_team++] = p;
+	}
+	q.team = team;
+	q.id = argv[optind];
+	Aedesk__ClientReply *r;
+	int rc = cli_call("registry", &q.base, &aedesk__client_reply__descriptor, (ProtobufCMessage **)&r);
+	return reply_print(rc, r);
+}
+
+static int client_credit(int argc, char **argv)
+{
+	const char *usage = cli_t("用法：aedesk client credit 客户编号 金额\n金额以元为单位，如 500,000 或 12000.50；AD、财务、系统管理员可设。",
+	    "usage: aedesk client credit ID AMOUNT\nThe amount in yuan, e.g. 500,000 or 12000.50; AD, finance or admin.");
+	if (argc == 2 && strcmp(argv[1], "--help") == 0) {
+		printf("%s\n", usage);
+		return 0;
+	}
+	if (argc != 3)
+		return cli_usage_error("client credit", "%s", usage);
+	Aedesk__ClientCreditRequest q = AEDESK__CLIENT_CREDIT_REQUEST__INIT;
+	q.id = argv[1];
+	if (money_parse(argv[2], &q.credit_limit_fen) != 0)
+		return cli_usage_error("client credit", "%s '%s'",
+		    cli_t("金额须为数字，可用千位逗号和两位小数，如 500,000.00：", "the amount must be a figure such as 500,000.00:"),
+		    argv[2]);
+	Aedesk__ClientReply *r;
+	int rc = cli_call("registry", &q.base, &aedesk__client_reply__descriptor, (ProtobufCMessage **)&r);
+	return reply_print(rc, r);
+}
+
+static const char *change_name(const char *c)
+{
+	if (strcmp(c, "created") == 0)
+		return cli_t("建档", "created");
+	if (strcmp(c, "class") == 0)
+		return cli_t("分类", "class");
+	if (strcmp(c, "assign") == 0)
+		return cli_t("分配", "assignment");
+	if (strcmp(c, "credit") == 0)
+		return cli_t("信用额度", "credit limit");
+	return c;
+}
+
+static int client_history(int argc, char **argv)
+{
+	if (argc != 2 || argv[1][0] == '-') {
+		if (argc == 2 && strcmp(argv[1], "--help") == 0) {
+			printf("%s\n", cli_t("用法：aedesk client history 客户编号\n分类、分配和信用额度的每次变更：何时、谁、从、到、原因。",
+					    "usage: aedesk client history ID\nEvery class, assignment and credit change: when, who, from, to, why."));
+			return 0;
+		}
+		return cli_usage_error("client history", "%s", cli_t("请给出一个客户编号", "give one client id"));
+	}
+	Aedesk__ClientHistoryRequest q = AEDESK__CLIENT_HISTORY_REQUEST__INIT;
+	q.id = argv[1];
+	Aedesk__ClientHistoryReply *r;
+	int rc = cli_call("registry", &q.base, &aedesk__client_history_reply__descriptor, (ProtobufCMessage **)&r);
+	if (rc)
+		return rc;
+	if (cli.json) {
+		cli_print_json(&r->base);
+		wire_free(&r->base);
+		return 0;
+	}
+	const char *h[] = {cli_t("时间", "WHEN"), cli_t("操作人", "BY"), cli_t("变更", "CHANGE"),
+	    cli_t("原值", "FROM"), cli_t("新值", "TO"), cli_t("原因", "WHY")};
+	text_table *t = text_table_new(6, h);
+	for (size_t i = 0; t && i < r->n_entries; i++) {
+		const Aedesk__ClientHistoryEntry *e = r->entries[i];
+		char when[32];
+		cli_format_time(e->at_ms, when, sizeof when);
+		const char *row[] = {when, e->by, change_name(e->change), e->from, e->to, e->why};
+		text_table_add(t, row);
+	}
+	if (t)
+		text_table_print(t, stdout);
+	text_table_free(t);
+	wire_free(&r->base);
+	return 0;
+}
+
 static int cmd_client(int argc, char **argv)
 {
 	static const struct {
 		const char *name;
 		int (*fn)(int, char **);
-	} sub[] = {{"add", client_add}, {"show", client_show}, {"list", client_list}};
+	} sub[] = {{"add", client_add}, {"show", client_show}, {"list", client_list}, {"class", client_class},
+	    {"assign", client_assign}, {"credit", client_credit}, {"history", client_history}};
 	if (argc >= 2)
 		for (size_t i = 0; i < sizeof sub / sizeof sub[0]; i++)
 			if (strcmp(argv[1], sub[i].name) == 0)
@@ -175,8 +343,13 @@ static int cmd_client(int argc, char **argv)
 	FILE *f = argc >= 2 && strcmp(argv[1], "--help") == 0 ? stdout : stderr;
 	fprintf(f, "%s\n",
 	    cli_t("用法：\n  aedesk client add --name 名称 [--class A|B|C|D] [--ae 员工编号]\n  aedesk client show 客户编号\n"
-		  "  aedesk client list [--class X] [--ae 员工编号] [--limit N] [--after 客户编号]",
+		  "  aedesk client list [--class X] [--ae 员工编号] [--name 名称片段] [--limit N] [--after 客户编号]\n"
+		  "  aedesk client class 客户编号 A|B|C|D --why 原因\n"
+		  "  aedesk client assign 客户编号 [--ae 员工编号] [--team 员工编号,...]\n"
+		  "  aedesk client credit 客户编号 金额\n  aedesk client history 客户编号",
 		"usage:\n  aedesk client add --name NAME [--class A|B|C|D] [--ae STAFF]\n  aedesk client show ID\n"
-		"  aedesk client list [--class X] [--ae STAFF] [--limit N] [--after ID]"));
+		"  aedesk client list [--class X] [--ae STAFF] [--name TEXT] [--limit N] [--after ID]\n"
+		"  aedesk client class ID A|B|C|D --why TEXT\n  aedesk client assign ID [--ae STAFF] [--team STAFF,...]\n"
+		"  aedesk client credit ID AMOUNT\n  aedesk client history ID"));
 	return f == stdout ? 0 : EXIT_USAGE;
 }

@@ -6,14 +6,17 @@
  *	aedesk-registry [--conf PATH]
  *
  * DESCRIPTION
- *	Owns staff accounts (and signs login tokens) and the clients. Every change is an
- *	event in its outbox: the job tracker, scheduler and scorer build on them.
+ *	Owns staff accounts (and signs login tokens) and the client book: clients with
+ *	their class, assignment, credit limit and history, contacts, interactions and
+ *	contracts. Every change is an event in its outbox: the job tracker, scheduler and
+ *	scorer build on them.
  *
  * SECURITY
  *	The only holder of the token signing key (keys_dir/token.key).
  *
  * SEE ALSO
- *	common/svc.h, proto/registry.proto, staff.c, clients.c
+ *	common/svc.h, proto/registry.proto, staff.c, clients.c, classes.c, contacts.c,
+ *	visits.c, contracts.c
  */
 #include "registry.h"
 
@@ -27,6 +30,19 @@ static const struct svc_handler handlers[] = {
 	{&aedesk__client_add_request__descriptor, registry_client_add, SVC_WRITES},
 	{&aedesk__client_get_request__descriptor, registry_client_get, 0},
 	{&aedesk__client_list_request__descriptor, registry_client_list, 0},
+	{&aedesk__client_class_request__descriptor, registry_client_class, SVC_WRITES},
+	{&aedesk__client_assign_request__descriptor, registry_client_assign, SVC_WRITES},
+	{&aedesk__client_credit_request__descriptor, registry_client_credit, SVC_WRITES},
+	{&aedesk__client_history_request__descriptor, registry_client_history, 0},
+	{&aedesk__contact_add_request__descriptor, registry_contact_add, SVC_WRITES},
+	{&aedesk__contact_get_request__descriptor, registry_contact_get, 0},
+	{&aedesk__contact_list_request__descriptor, registry_contact_list, 0},
+	{&aedesk__contact_erase_request__descriptor, registry_contact_erase, SVC_WRITES},
+	{&aedesk__visit_log_request__descriptor, registry_visit_log, SVC_WRITES},
+	{&aedesk__visit_list_request__descriptor, registry_visit_list, 0},
+	{&aedesk__contract_add_request__descriptor, registry_contract_add, SVC_WRITES},
+	{&aedesk__contract_get_request__descriptor, registry_contract_get, 0},
+	{&aedesk__contract_list_request__descriptor, registry_contract_list, 0},
 };
 
 static const store_table tables[] = {
@@ -34,6 +50,14 @@ static const store_table tables[] = {
 	{"clients", &registry.clients},
 	{"client_name", &registry.client_name},
 	{"reg_meta", &registry.meta},
+	{"client_hist", &registry.client_hist},
+	{"contacts", &registry.contacts},
+	{"client_contacts", &registry.client_contacts},
+	{"visits", &registry.visits},
+	{"visit_time", &registry.visit_time},
+	{"client_visits", &registry.client_visits},
+	{"contracts", &registry.contracts},
+	{"client_contracts", &registry.client_contracts},
 	{NULL, NULL},
 };
 
@@ -45,7 +69,7 @@ static void registry_close(svc *s)
 
 static const struct svc_decl decl = {
 	.name = "registry",
-	.summary = "aedesk-registry: staff, login and the client registry of the account department.",
+	.summary = "aedesk-registry: staff, login and the client book of the account department.",
 	.handlers = handlers,
 	.nhandlers = sizeof handlers / sizeof handlers[0],
 	.tables = tables,

@@ -3,11 +3,21 @@
  *	registry.h - aedesk-registry's shared state and handlers
  *
  * DESCRIPTION
- *	LMDB tables (store format: packed protobuf records):
- *	  staff        staff id -> aedesk.Staff (with the Argon2id hash)
- *	  clients      client id "C000001" -> aedesk.Client
- *	  client_name  client name -> client id (names are unique)
- *	  reg_meta     "client_seq" -> be64(last client number)
+ *	LMDB tables (store format: packed protobuf records; "\0" separates the parts
+ *	of a composite key, be64 is a big-endian u64 so keys sort by number):
+ *	  staff            staff id -> aedesk.Staff (with the Argon2id hash)
+ *	  clients          client id "C000001" -> aedesk.Client
+ *	  client_name      client name -> client id (names are unique)
+ *	  client_hist      client id \0 be64(hist_seq) -> aedesk.ClientHistoryEntry
+ *	  contacts         contact id "K000001" -> aedesk.Contact
+ *	  client_contacts  client id \0 contact id -> "" (a client's contacts)
+ *	  visits           visit id "V000001" -> aedesk.Visit
+ *	  visit_time       be64(at_ms) visit id -> "" (all visits by time)
+ *	  client_visits    client id \0 be64(at_ms) visit id -> "" (a client's by time)
+ *	  contracts        contract id "H000001" -> aedesk.Contract
+ *	  client_contracts client id \0 contract id -> ""
+ *	  reg_meta         "client_seq", "contact_seq", "visit_seq", "contract_seq",
+ *	                   "hist_seq" -> be64(last number used)
  */
 #ifndef AEDESK_REGISTRY_H
 #define AEDESK_REGISTRY_H
@@ -17,6 +27,8 @@
 
 struct registry {
 	MDB_dbi staff, clients, client_name, meta;
+	MDB_dbi client_hist, contacts, client_contacts, visits, visit_time, client_visits;
+	MDB_dbi contracts, client_contracts;
 	uint8_t sk[crypto_sign_SECRETKEYBYTES];
 	int64_t token_ttl_ms;
 };
@@ -34,7 +46,58 @@ int registry_client_add(svc_req *r, const ProtobufCMessage *in);
 int registry_client_get(svc_req *r, const ProtobufCMessage *in);
 int registry_client_list(svc_req *r, const ProtobufCMessage *in);
 
+/* classes.c: class, assignment, credit limit and the history of those. */
+int registry_client_class(svc_req *r, const ProtobufCMessage *in);
+int registry_client_assign(svc_req *r, const ProtobufCMessage *in);
+int registry_client_credit(svc_req *r, const ProtobufCMessage *in);
+int registry_client_history(svc_req *r, const ProtobufCMessage *in);
+
+/* contacts.c */
+int registry_contact_add(svc_req *r, const ProtobufCMessage *in);
+int registry_contact_get(svc_req *r, const ProtobufCMessage *in);
+int registry_contact_list(svc_req *r, const ProtobufCMessage *in);
+int registry_contact_erase(svc_req *r, const ProtobufCMessage *in);
+
+/* visits.c */
+int registry_visit_log(svc_req *r, const ProtobufCMessage *in);
+int registry_visit_list(svc_req *r, const ProtobufCMessage *in);
+
+/* contracts.c */
+int registry_contract_add(svc_req *r, const ProtobufCMessage *in);
+int registry_contract_get(svc_req *r, const ProtobufCMessage *in);
+int registry_contract_list(svc_req *r, const ProtobufCMessage *in);
+
 /* registry_staff_get: 0 and *out (free with wire_free), or MDB_NOTFOUND. */
 int registry_staff_get(MDB_txn *txn, const char *id, Aedesk__Staff **out);
+/* registry_staff_roles: the role bitmask of a staff member, 0 if unknown. */
+uint32_t registry_staff_roles(MDB_txn *txn, const char *id);
+
+/*
+ * registry_client_load reads a client the caller may see. 0 and *out (free with
+ * wire_free); otherwise the reply is already set to NOT_FOUND (out of scope looks
+ * the same as missing) and -1 is returned.
+ */
+int registry_client_load(svc_req *r, const char *id, Aedesk__Client **out);
+int registry_client_visible(svc_req *r, const Aedesk__Client *c);
+/*
+ * registry_client_serves: the caller serves the client (its AE or one of its team)
+ * or manages, directly or higher up, someone who does. R-PRIVACY-1's reader test.
+ */
+int registry_client_serves(svc_req *r, const Aedesk__Client *c);
+/*
+ * registry_client_put stores a changed client and emits ClientUpdated {client, change, why};
+ * c must come from wire_unpack (its updated_by is replaced and freed with c).
+ */
+int registry_client_put(svc_req *r, Aedesk__Client *c, const char *change, const char *why);
+/* registry_history_add appends a line to a client's history (R-CLASS-1). */
+int registry_history_add(svc_req *r, const char *client_id, const char *by, const char *change,
+    const char *from, const char *to, const char *why);
+/* registry_next_id: the next id "<prefix>%06llu" from the reg_meta counter `seq`. */
+int registry_next_id(svc_req *r, const char *seq, const char *prefix, char *buf, size_t len);
+/* registry_index_key builds "a\0b" (b may be binary, blen bytes) into buf; returns the length. */
+size_t registry_index_key(char *buf, size_t len, const char *a, const void *b, size_t blen);
+/* registry_check_text: valid UTF-8 text, at most max bytes; 0 or svc_failf (field named). */
+int registry_check_text(svc_req *r, const char *s, size_t max, const char *field_zh,
+    const char *field_en);
 
 #endif
