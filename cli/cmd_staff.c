@@ -27,11 +27,11 @@
 
 CLI_COMMAND("login", cmd_login, 1, "登录：aedesk login 员工编号 [--password-stdin]",
     "log in: aedesk login STAFF-ID [--password-stdin]")
-CLI_COMMAND("logout", cmd_logout, 2, "退出登录（删除本机保存的登录凭证）", "log out (forget the saved token)")
+CLI_COMMAND("logout", cmd_logout, 2, "退出登录 [--everywhere：所有设备]", "log out [--everywhere: on every device]")
 CLI_COMMAND("passwd", cmd_passwd, 3, "修改自己的密码 [--password-stdin：先读当前密码，再读新密码]",
     "change your own password [--password-stdin: current, then new, one per line]")
-CLI_COMMAND("staff", cmd_staff, 4, "员工：add | list | passwd（aedesk staff --help）",
-    "staff: add | list | passwd (aedesk staff --help)")
+CLI_COMMAND("staff", cmd_staff, 4, "员工：add | list | passwd | disable | enable（aedesk staff --help）",
+    "staff: add | list | passwd | disable | enable (aedesk staff --help)")
 
 static const struct option pw_opts[] = {{"password-stdin", no_argument, NULL, 'p'},
     {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
@@ -98,12 +98,29 @@ static int cmd_login(int argc, char **argv)
 
 static int cmd_logout(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
+	int everywhere = 0;
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--everywhere") == 0)
+			everywhere = 1;
+		else if (strcmp(argv[i], "--help") == 0) {
+			printf("%s\n", cli_t("用法：aedesk logout [--everywhere]\n--everywhere：让您在所有设备上的登录立即失效（各服务在一个心跳周期内拒绝旧凭证）。",
+					    "usage: aedesk logout [--everywhere]\n--everywhere: end your login on every device (every service refuses the old tokens within one heartbeat)."));
+			return 0;
+		} else
+			return cli_usage_error("logout", "%s '%s'", cli_t("未知参数", "unknown argument"), argv[i]);
+	}
+	if (everywhere) {
+		Aedesk__LogoutEverywhereRequest q = AEDESK__LOGOUT_EVERYWHERE_REQUEST__INIT;
+		ProtobufCMessage *r;
+		int rc = cli_call("registry", &q.base, &aedesk__logout_everywhere_reply__descriptor, &r);
+		if (rc)
+			return rc;
+		wire_free(r);
+	}
 	char path[1024];
 	if (cli_token_path(path, sizeof path) == 0)
 		unlink(path);
-	printf("%s\n", cli_t("已退出登录", "logged out"));
+	printf("%s\n", everywhere ? cli_t("已在所有设备退出登录", "logged out everywhere") : cli_t("已退出登录", "logged out"));
 	return 0;
 }
 
@@ -135,7 +152,8 @@ static int set_password(const char *staff_id, int from_stdin)
 	if (rc)
 		return rc;
 	wire_free(r);
-	printf("%s\n", cli_t("密码已更改", "password changed"));
+	printf("%s\n", staff_id[0] ? cli_t("密码已更改，其原有登录已全部失效", "password changed; their logins have ended")
+				    : cli_t("密码已更改；请用新密码重新登录（aedesk login）", "password changed; log in again with it (aedesk login)"));
 	return 0;
 }
 
@@ -257,12 +275,38 @@ static int staff_passwd(int argc, char **argv)
 	return set_password(argv[optind], from_stdin);
 }
 
+/* staff_set_disabled: admin disables (ending every login at once) or enables an account. */
+static int staff_set_disabled(int argc, char **argv, int disabled)
+{
+	if (argc != 2 || argv[1][0] == '-')
+		return cli_usage_error(argv[0], "%s", cli_t("请给出一个员工编号", "give one staff id"));
+	Aedesk__StaffDisableRequest q = AEDESK__STAFF_DISABLE_REQUEST__INIT;
+	q.staff_id = argv[1];
+	q.disabled = disabled;
+	Aedesk__StaffReply *r;
+	int rc = cli_call("registry", &q.base, &aedesk__staff_reply__descriptor, (ProtobufCMessage **)&r);
+	if (rc)
+		return rc;
+	if (cli.json)
+		cli_print_json(&r->staff->base);
+	else
+		printf(disabled ? cli_t("已停用 %s，其登录已全部失效\n", "%s disabled; every login of theirs has ended\n")
+				: cli_t("已启用 %s\n", "%s enabled\n"),
+		    r->staff->id);
+	wire_free(&r->base);
+	return 0;
+}
+
+static int staff_disable(int argc, char **argv) { return staff_set_disabled(argc, argv, 1); }
+static int staff_enable(int argc, char **argv) { return staff_set_disabled(argc, argv, 0); }
+
 static int cmd_staff(int argc, char **argv)
 {
 	static const struct {
 		const char *name;
 		int (*fn)(int, char **);
-	} sub[] = {{"add", staff_add}, {"list", staff_list}, {"passwd", staff_passwd}};
+	} sub[] = {{"add", staff_add}, {"list", staff_list}, {"passwd", staff_passwd},
+	    {"disable", staff_disable}, {"enable", staff_enable}};
 	if (argc >= 2)
 		for (size_t i = 0; i < sizeof sub / sizeof sub[0]; i++)
 			if (strcmp(argv[1], sub[i].name) == 0)
@@ -270,8 +314,10 @@ static int cmd_staff(int argc, char **argv)
 	FILE *f = argc >= 2 && strcmp(argv[1], "--help") == 0 ? stdout : stderr;
 	fprintf(f, "%s\n",
 	    cli_t("用法：\n  aedesk staff add 员工编号 --name 姓名 --role 角色[,角色] [--manager 上级] [--password-stdin]\n"
-		  "  aedesk staff list\n  aedesk staff passwd 员工编号 [--password-stdin]",
+		  "  aedesk staff list\n  aedesk staff passwd 员工编号 [--password-stdin]\n"
+		  "  aedesk staff disable 员工编号   （停用并立即结束其全部登录）\n  aedesk staff enable 员工编号",
 		"usage:\n  aedesk staff add ID --name NAME --role ROLE[,ROLE] [--manager ID] [--password-stdin]\n"
-		"  aedesk staff list\n  aedesk staff passwd ID [--password-stdin]"));
+		"  aedesk staff list\n  aedesk staff passwd ID [--password-stdin]\n"
+		"  aedesk staff disable ID   (and end every login of theirs at once)\n  aedesk staff enable ID"));
 	return f == stdout ? 0 : EXIT_USAGE;
 }

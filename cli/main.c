@@ -30,6 +30,7 @@
 #include "cli.h"
 #include "i18n.h"
 #include "pbjson.h"
+#include "registry.pb-c.h"
 #include "wire.h"
 
 struct cli cli = {.lang = "zh", .timeout_ms = 30000};
@@ -194,6 +195,43 @@ void cli_print_json(const ProtobufCMessage *m)
 	fputc('\n', stdout);
 }
 
+/*
+ * renew_if_due exchanges the saved token for a fresh one once half its life has passed,
+ * so staff who keep working stay logged in ("12 hours of work"), while an idle token
+ * still expires. Quietly does nothing when it cannot.
+ */
+static void renew_if_due(void)
+{
+	uint8_t *tok;
+	size_t len;
+	if (cli_token_load(&tok, &len) != 0)
+		return;
+	Aedesk__TokenBody *b = len > 65 ? (Aedesk__TokenBody *)wire_unpack(&aedesk__token_body__descriptor,
+					      tok + 65, len - 65, NULL)
+					: NULL;
+	int64_t now = wire_now_ms();
+	int due = b && now > b->issued_ms + (b->expires_ms - b->issued_ms) / 2 && now < b->expires_ms;
+	wire_free(b ? &b->base : NULL);
+	if (due) {
+		char url[512], err[512], msg[256];
+		aeclient *c = conf_endpoint(cli.conf, "registry", "rep", url, sizeof url) == 0
+		    ? aeclient_open(url, cli.timeout_ms, err, sizeof err)
+		    : NULL;
+		if (c) {
+			aeclient_set_token(c, tok, len);
+			Aedesk__TokenRenewRequest q = AEDESK__TOKEN_RENEW_REQUEST__INIT;
+			Aedesk__Status st;
+			Aedesk__LoginReply *r = NULL;
+			if (aeclient_call(c, &q.base, &aedesk__login_reply__descriptor, &st, msg, sizeof msg,
+				(ProtobufCMessage **)&r) == 0 && st == AEDESK__STATUS__OK && r)
+				cli_token_save(r->token.data, r->token.len);
+			wire_free(r ? &r->base : NULL);
+			aeclient_close(c);
+		}
+	}
+	free(tok);
+}
+
 /* call sends one request and reports a refusal or an unreachable service itself. */
 static int call(const char *service, const ProtobufCMessage *req, const ProtobufCMessageDescriptor *rd,
     ProtobufCMessage **reply, int with_token)
@@ -230,6 +268,8 @@ static int call(const char *service, const ProtobufCMessage *req, const Protobuf
 		fprintf(stderr, "aedesk: %s [%s]\n", msg, aedesk__status__descriptor.values[st].name);
 		return EXIT_REFUSED;
 	}
+	if (with_token)
+		renew_if_due();
 	return 0;
 }
 

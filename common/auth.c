@@ -162,6 +162,7 @@ int auth_token_verify(const uint8_t *pk, const uint8_t *tok, size_t len, int64_t
 		who->roles = 0;
 		for (size_t i = 0; i < b->n_roles; i++)
 			who->roles |= auth_role_parse(b->roles[i]);
+		who->issued_ms = b->issued_ms;
 		who->expires_ms = b->expires_ms;
 	}
 	wire_free(&b->base);

@@ -41,6 +41,7 @@ enum auth_role {
 typedef struct auth_caller {
 	char id[64];
 	uint32_t roles;
+	int64_t issued_ms;
 	int64_t expires_ms;
 } auth_caller;
 

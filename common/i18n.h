@@ -22,6 +22,10 @@
 	X(MSG_UNAUTHENTICATED, "not logged in: run 'aedesk login'", "尚未登录：请运行 aedesk login") \
 	X(MSG_TOKEN_EXPIRED, "your login has expired: run 'aedesk login' again",                    \
 	    "登录已过期：请重新运行 aedesk login")                                                    \
+	X(MSG_TOKEN_REVOKED,                                                                         \
+	    "your login was ended (password changed, account disabled or logged out everywhere): "  \
+	    "run 'aedesk login' again",                                                              \
+	    "您的登录已失效（密码已更改、账号已停用或已在所有设备退出）：请重新运行 aedesk login")   \
 	X(MSG_TOKEN_BAD, "your login token is not valid here: run 'aedesk login' again",            \
 	    "登录凭证无效：请重新运行 aedesk login")                                                  \
 	X(MSG_INTERNAL, "internal error (%s); nothing was changed, tell the admin",                 \

@@ -13,6 +13,7 @@
  *	  _cursor   source name -> be64(last seq applied from it)
  *	  _reqid    16-byte request id -> packed reply Envelope
  *	  _reqtime  be64(ms) . request id -> "" (to forget ids after a day)
+ *	  _revoked  staff id -> be64(ms): tokens issued at or before it are refused
  *
  * SECURITY
  *	Every socket has NNG_OPT_RECVMAXSZ set: a frame header claiming gigabytes is
@@ -95,7 +96,7 @@ struct svc {
 	const struct svc_decl *decl;
 	conf *conf;
 	store *store;
-	MDB_dbi outbox, meta, cursor, reqid, reqtime;
+	MDB_dbi outbox, meta, cursor, reqid, reqtime, revoked;
 	nng_socket rep, pub;
 	struct worker *workers;
 	int nworkers;
@@ -380,7 +381,13 @@ static struct token_cache {
 	auth_caller who;
 } token_cache[TOKEN_CACHE];
 
-static int authenticate(svc *s, const Aedesk__Envelope *e, int64_t now, auth_caller *who)
+/* revoked_for: the time before which staff's tokens are void (0: none). */
+static int64_t revoked_for(svc *s, MDB_txn *txn, const char *staff)
+{
+	return (int64_t)store_get_u64(txn, s->revoked, staff, 0);
+}
+
+static int authenticate(svc *s, MDB_txn *txn, const Aedesk__Envelope *e, int64_t now, auth_caller *who)
 {
 	if (!s->have_pk && auth_load_public(s->keys_dir, s->pk) == 0)
 		s->have_pk = 1;
@@ -391,16 +398,51 @@ static int authenticate(svc *s, const Aedesk__Envelope *e, int64_t now, auth_cal
 	struct token_cache *slot = &token_cache[(h[0] | h[1] << 8) % TOKEN_CACHE];
 	if (memcmp(slot->hash, h, sizeof h) == 0 && slot->who.expires_ms > now) {
 		*who = slot->who;
-		return -1;
+	} else {
+		int rc = auth_token_verify(s->pk, e->token.data, e->token.len, now, who);
+		if (rc == AUTH_EXPIRED)
+			return MSG_TOKEN_EXPIRED;
+		if (rc != AUTH_OK)
+			return MSG_TOKEN_BAD;
+		memcpy(slot->hash, h, sizeof h);
+		slot->who = *who;
 	}
-	int rc = auth_token_verify(s->pk, e->token.data, e->token.len, now, who);
-	if (rc == AUTH_EXPIRED)
-		return MSG_TOKEN_EXPIRED;
-	if (rc != AUTH_OK)
-		return MSG_TOKEN_BAD;
-	memcpy(slot->hash, h, sizeof h);
-	slot->who = *who;
+	/* Checked on every request, cached or not: revocation takes effect at once. */
+	if (who->issued_ms <= revoked_for(s, txn, who->id))
+		return MSG_TOKEN_REVOKED;
 	return -1;
+}
+
+int svc_revoke_tokens(svc_req *r, const char *staff_id, int64_t before_ms, const char *reason)
+{
+	svc *s = r->svc;
+	if ((int64_t)store_get_u64(r->txn, s->revoked, staff_id, 0) < before_ms) {
+		int rc = store_put_u64(r->txn, s->revoked, staff_id, (uint64_t)before_ms);
+		if (rc)
+			return svc_db_error(r, rc, "revoked");
+	}
+	Aedesk__TokensRevoked ev = AEDESK__TOKENS_REVOKED__INIT;
+	ev.staff_id = (char *)staff_id;
+	ev.before_ms = before_ms;
+	ev.reason = (char *)reason;
+	return svc_emit(r, &ev.base);
+}
+
+int64_t svc_revoked_before(svc_req *r, const char *staff_id)
+{
+	return revoked_for(r->svc, r->txn, staff_id);
+}
+
+/* apply_revocation records a TokensRevoked event from the registry (every service). */
+static int apply_revocation(svc *s, MDB_txn *txn, const Aedesk__Envelope *e)
+{
+	Aedesk__TokensRevoked *ev = (Aedesk__TokensRevoked *)wire_unpack(&aedesk__tokens_revoked__descriptor,
+	    e->payload.data, e->payload.len, NULL);
+	int rc = 0;
+	if (ev && ev->staff_id[0] && (int64_t)store_get_u64(txn, s->revoked, ev->staff_id, 0) < ev->before_ms)
+		rc = store_put_u64(txn, s->revoked, ev->staff_id, (uint64_t)ev->before_ms);
+	wire_free(ev ? &ev->base : NULL);
+	return rc;
 }
 
 /*
@@ -433,10 +475,13 @@ static int handle_request(svc *s, MDB_txn *txn, struct item *it)
 		atomic_fetch_add(&s->errors, 1);
 		return 0;
 	}
-	if (!(h->flags & SVC_PUBLIC) && (denied = authenticate(s, e, r.now_ms, &who)) >= 0) {
+	if (!(h->flags & SVC_PUBLIC) && (denied = authenticate(s, txn, e, r.now_ms, &who)) >= 0) {
 		i18n_format(msg, sizeof msg, r.lang, (enum i18n_msg)denied);
 		log_warn("req=%s %s refused: %s", r.rid, wire_short_name(e->type),
-		    denied == MSG_TOKEN_BAD ? "bad token" : denied == MSG_TOKEN_EXPIRED ? "expired token" : "no token");
+		    denied == MSG_TOKEN_BAD       ? "bad token"
+		    : denied == MSG_TOKEN_EXPIRED ? "expired token"
+		    : denied == MSG_TOKEN_REVOKED ? "revoked token"
+						  : "no token");
 		pack_reply(s, e, AEDESK__STATUS__UNAUTHENTICATED, msg, NULL, NULL, 0, &it->out, &it->outlen);
 		atomic_fetch_add(&s->errors, 1);
 		return 0;
@@ -551,6 +596,11 @@ static int apply_event(svc *s, MDB_txn *txn, const uint8_t *body, size_t len)
 	if ((rc = mdb_txn_begin(store_env(s->store), txn, 0, &child)) != 0)
 		goto dberr;
 	r.txn = child;
+	if (strcmp(src->name, "registry") == 0 && strcmp(e->type, aedesk__tokens_revoked__descriptor.name) == 0 &&
+	    (rc = apply_revocation(s, child, e)) != 0) {
+		mdb_txn_abort(child);
+		goto dberr;
+	}
 	for (size_t i = 0; i < s->decl->nevents; i++) {
 		const struct svc_event_handler *h = &s->decl->events[i];
 		if (strcmp(h->source, src->name) || (h->ev && strcmp(h->ev->name, e->type)))
@@ -1165,13 +1215,21 @@ static void open_sockets(svc *s)
 			log_fatal("cannot open a reply context: %s", nng_strerror(rv));
 	}
 
-	for (const char *const *p = s->decl->sources; p && *p; p++)
-		s->nsrc++;
+	/* Every service but the registry follows the registry, at least for revocations. */
+	const char *names[32];
+	int implicit = strcmp(s->decl->name, "registry") != 0;
+	for (const char *const *p = s->decl->sources; p && *p && s->nsrc < 31; p++) {
+		names[s->nsrc++] = *p;
+		if (strcmp(*p, "registry") == 0)
+			implicit = 0;
+	}
+	if (implicit)
+		names[s->nsrc++] = "registry";
 	s->src = calloc((size_t)s->nsrc + 1, sizeof *s->src);
 	for (int i = 0; i < s->nsrc; i++) {
 		struct source *src = &s->src[i];
 		src->s = s;
-		snprintf(src->name, sizeof src->name, "%s", s->decl->sources[i]);
+		snprintf(src->name, sizeof src->name, "%s", names[i]);
 		src->need_replay = 1; /* start-up: catch up first */
 		char topic[40];
 		snprintf(topic, sizeof topic, "%s/", src->name);
@@ -1223,6 +1281,7 @@ static void open_store(svc *s)
 	t[n++] = (store_table){"_cursor", &s->cursor};
 	t[n++] = (store_table){"_reqid", &s->reqid};
 	t[n++] = (store_table){"_reqtime", &s->reqtime};
+	t[n++] = (store_table){"_revoked", &s->revoked};
 	for (const store_table *p = s->decl->tables; p && p->name && n < 63; p++)
 		t[n++] = *p;
 	t[n] = (store_table){NULL, NULL};

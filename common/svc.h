@@ -32,6 +32,8 @@
  * SECURITY
  *	Every request except SVC_PUBLIC ones must carry a valid token; the caller's id and
  *	roles reach the handler in r->caller. No token: UNAUTHENTICATED, nothing runs.
+ *	Every service but the registry also applies the registry's TokensRevoked events
+ *	(an implicit source), so a revoked token is refused everywhere.
  */
 #ifndef AEDESK_SVC_H
 #define AEDESK_SVC_H
@@ -125,6 +127,11 @@ int svc_failf(svc_req *r, Aedesk__Status st, const char *zh, const char *en, ...
 int64_t svc_now(svc *s);
 /* svc_db_error: an LMDB failure inside a handler (MAP_FULL makes the batch be redone). */
 int svc_db_error(svc_req *r, int rc, const char *what);
+/* svc_revoke_tokens ends every token of staff_id issued at or before before_ms, here and
+ * (through the TokensRevoked event it emits) at every other service. Registry only. */
+int svc_revoke_tokens(svc_req *r, const char *staff_id, int64_t before_ms, const char *reason);
+/* svc_revoked_before: tokens of staff_id issued at or before this time are void (0: none). */
+int64_t svc_revoked_before(svc_req *r, const char *staff_id);
 /* svc_emit appends an event to the outbox in the request's transaction. */
 int svc_emit(svc_req *r, const ProtobufCMessage *ev);
 

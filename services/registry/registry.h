@@ -41,6 +41,9 @@ int registry_login(svc_req *r, const ProtobufCMessage *in);
 int registry_staff_add(svc_req *r, const ProtobufCMessage *in);
 int registry_staff_list(svc_req *r, const ProtobufCMessage *in);
 int registry_set_password(svc_req *r, const ProtobufCMessage *in);
+int registry_staff_disable(svc_req *r, const ProtobufCMessage *in);
+int registry_logout_everywhere(svc_req *r, const ProtobufCMessage *in);
+int registry_token_renew(svc_req *r, const ProtobufCMessage *in);
 
 int registry_client_add(svc_req *r, const ProtobufCMessage *in);
 int registry_client_get(svc_req *r, const ProtobufCMessage *in);

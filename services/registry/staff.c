@@ -109,9 +109,85 @@ int registry_bootstrap(svc *s, svc_req *r)
 	return 0;
 }
 
+/*
+ * Failed logins are throttled per account: after LOGIN_MAX_FAILS failures within
+ * LOGIN_WINDOW_MS, further attempts are refused until the window has passed, without
+ * even checking the password (so guessing gains nothing). Kept in memory: a restart
+ * forgets it, which an attacker cannot cause. Argon2id runs on the one handler thread,
+ * so at most one hash (64 MiB) is computed at a time: logins cannot exhaust memory.
+ */
+#define LOGIN_MAX_FAILS 5
+#define LOGIN_WINDOW_MS (15 * 60 * 1000)
+#define LOGIN_SLOTS 256
+
+static struct login_fails {
+	char id[64];
+	int count;
+	int64_t first_ms;
+} login_fails[LOGIN_SLOTS];
+
+static struct login_fails *fails_of(const char *id)
+{
+	struct login_fails *free_slot = NULL, *oldest = &login_fails[0];
+	for (int i = 0; i < LOGIN_SLOTS; i++) {
+		if (strcmp(login_fails[i].id, id) == 0)
+			return &login_fails[i];
+		if (!login_fails[i].id[0] && !free_slot)
+			free_slot = &login_fails[i];
+		if (login_fails[i].first_ms < oldest->first_ms)
+			oldest = &login_fails[i];
+	}
+	struct login_fails *f = free_slot ? free_slot : oldest;
+	memset(f, 0, sizeof *f);
+	snprintf(f->id, sizeof f->id, "%s", id);
+	return f;
+}
+
+/* issue_token signs a token for st and puts it in a LoginReply. */
+static int issue_token(svc_req *r, const Aedesk__Staff *st)
+{
+	uint8_t nonce[16];
+	randombytes_buf(nonce, sizeof nonce);
+	/* After a revocation at this very millisecond, a new token must still be newer. */
+	int64_t issued = r->now_ms;
+	int64_t revoked = svc_revoked_before(r, st->id);
+	if (issued <= revoked)
+		issued = revoked + 1;
+	Aedesk__TokenBody b = AEDESK__TOKEN_BODY__INIT;
+	b.staff_id = st->id;
+	b.n_roles = st->n_roles;
+	b.roles = st->roles;
+	b.issued_ms = issued;
+	b.expires_ms = issued + registry.token_ttl_ms;
+	b.nonce.data = nonce;
+	b.nonce.len = sizeof nonce;
+	uint8_t *tok;
+	size_t len;
+	if (auth_token_sign(registry.sk, &b, &tok, &len) != 0)
+		return svc_fail(r, AEDESK__STATUS__INTERNAL, MSG_INTERNAL, "out of memory");
+	Aedesk__Staff pub = public_copy(st);
+	Aedesk__LoginReply rep = AEDESK__LOGIN_REPLY__INIT;
+	rep.token.data = tok;
+	rep.token.len = len;
+	rep.staff = &pub;
+	rep.expires_ms = b.expires_ms;
+	int rc = svc_reply(r, &rep.base);
+	free(tok);
+	return rc;
+}
+
 int registry_login(svc_req *r, const ProtobufCMessage *in)
 {
 	const Aedesk__LoginRequest *q = (const Aedesk__LoginRequest *)in;
+	struct login_fails *f = fails_of(q->staff_id);
+	if (f->count >= LOGIN_MAX_FAILS && r->now_ms - f->first_ms < LOGIN_WINDOW_MS) {
+		long mins = (long)((LOGIN_WINDOW_MS - (r->now_ms - f->first_ms)) / 60000) + 1;
+		log_warn("req=%s login for '%s' throttled", r->rid, q->staff_id);
+		return svc_failf(r, AEDESK__STATUS__RESOURCE_EXHAUSTED,
+		    "登录失败次数过多，请 %ld 分钟后再试，或请系统管理员重设密码",
+		    "too many failed logins: try again in %ld minutes, or ask the admin to reset the password",
+		    mins);
+	}
 	Aedesk__Staff *st = NULL;
 	int found = registry_staff_get(r->txn, q->staff_id, &st) == 0;
 	/* Hash even for an unknown id, so the answer takes as long either way. */
@@ -122,35 +198,70 @@ int registry_login(svc_req *r, const ProtobufCMessage *in)
 	int ok = auth_password_verify(hash, q->password) == 0 && found && !st->disabled &&
 	    st->password_hash[0];
 	if (!ok) {
-		log_warn("req=%s login refused for '%s'", r->rid, q->staff_id);
+		if (f->count == 0 || r->now_ms - f->first_ms >= LOGIN_WINDOW_MS) {
+			f->count = 0;
+			f->first_ms = r->now_ms;
+		}
+		f->count++;
+		log_warn("req=%s login refused for '%s' (%d in a row)", r->rid, q->staff_id, f->count);
 		wire_free(st ? &st->base : NULL);
 		return svc_fail(r, AEDESK__STATUS__UNAUTHENTICATED, MSG_LOGIN_FAILED);
 	}
-	uint8_t nonce[16];
-	randombytes_buf(nonce, sizeof nonce);
-	Aedesk__TokenBody b = AEDESK__TOKEN_BODY__INIT;
-	b.staff_id = st->id;
-	b.n_roles = st->n_roles;
-	b.roles = st->roles;
-	b.issued_ms = r->now_ms;
-	b.expires_ms = r->now_ms + registry.token_ttl_ms;
-	b.nonce.data = nonce;
-	b.nonce.len = sizeof nonce;
-	uint8_t *tok;
-	size_t len;
-	if (auth_token_sign(registry.sk, &b, &tok, &len) != 0) {
-		wire_free(&st->base);
-		return svc_fail(r, AEDESK__STATUS__INTERNAL, MSG_INTERNAL, "out of memory");
-	}
+	f->count = 0;
+	int rc = issue_token(r, st);
+	if (rc == 0)
+		log_info("req=%s %s logged in", r->rid, st->id);
+	wire_free(&st->base);
+	return rc;
+}
+
+/* registry_token_renew: a valid token is exchanged for a fresh one (the CLI renews at half-life). */
+int registry_token_renew(svc_req *r, const ProtobufCMessage *in)
+{
+	(void)in;
+	Aedesk__Staff *st;
+	if (registry_staff_get(r->txn, r->caller->id, &st) != 0)
+		return svc_fail(r, AEDESK__STATUS__UNAUTHENTICATED, MSG_TOKEN_REVOKED);
+	int rc = st->disabled ? svc_fail(r, AEDESK__STATUS__UNAUTHENTICATED, MSG_TOKEN_REVOKED) : issue_token(r, st);
+	wire_free(&st->base);
+	return rc;
+}
+
+int registry_logout_everywhere(svc_req *r, const ProtobufCMessage *in)
+{
+	(void)in;
+	if (svc_revoke_tokens(r, r->caller->id, r->now_ms, "logout"))
+		return -1;
+	Aedesk__LogoutEverywhereReply rep = AEDESK__LOGOUT_EVERYWHERE_REPLY__INIT;
+	return svc_reply(r, &rep.base);
+}
+
+int registry_staff_disable(svc_req *r, const ProtobufCMessage *in)
+{
+	const Aedesk__StaffDisableRequest *q = (const Aedesk__StaffDisableRequest *)in;
+	if (!svc_has_role(r, ROLE_ADMIN))
+		return svc_failf(r, AEDESK__STATUS__PERMISSION_DENIED, "您的角色无权停用或启用员工（仅系统管理员）",
+		    "your role may not disable or enable staff (admin only)");
+	if (strcmp(q->staff_id, r->caller->id) == 0 && q->disabled)
+		return svc_failf(r, AEDESK__STATUS__FAILED_PRECONDITION, "不能停用自己的账号",
+		    "you cannot disable your own account");
+	Aedesk__Staff *st;
+	if (registry_staff_get(r->txn, q->staff_id, &st) != 0)
+		return svc_fail(r, AEDESK__STATUS__NOT_FOUND, MSG_STAFF_NOT_FOUND, q->staff_id);
+	st->disabled = q->disabled;
+	int rc = put_staff(r, st);
+	Aedesk__StaffDisabled ev = AEDESK__STAFF_DISABLED__INIT;
+	ev.staff_id = st->id;
+	ev.disabled = q->disabled;
+	if (rc == 0)
+		rc = svc_emit(r, &ev.base);
+	if (rc == 0 && q->disabled)
+		rc = svc_revoke_tokens(r, st->id, r->now_ms, "disabled");
 	Aedesk__Staff pub = public_copy(st);
-	Aedesk__LoginReply rep = AEDESK__LOGIN_REPLY__INIT;
-	rep.token.data = tok;
-	rep.token.len = len;
+	Aedesk__StaffReply rep = AEDESK__STAFF_REPLY__INIT;
 	rep.staff = &pub;
-	rep.expires_ms = b.expires_ms;
-	int rc = svc_reply(r, &rep.base);
-	log_info("req=%s %s logged in", r->rid, st->id);
-	free(tok);
+	if (rc == 0)
+		rc = svc_reply(r, &rep.base);
 	wire_free(&st->base);
 	return rc;
 }
@@ -272,7 +383,9 @@ int registry_set_password(svc_req *r, const ProtobufCMessage *in)
 		Aedesk__StaffPasswordChanged ev = AEDESK__STAFF_PASSWORD_CHANGED__INIT;
 		ev.staff_id = (char *)who;
 		Aedesk__SetPasswordReply rep = AEDESK__SET_PASSWORD_REPLY__INIT;
-		if (rc == 0 && (rc = svc_emit(r, &ev.base)) == 0)
+		/* Every token issued under the old password ends, everywhere. */
+		if (rc == 0 && (rc = svc_emit(r, &ev.base)) == 0 &&
+		    (rc = svc_revoke_tokens(r, who, r->now_ms, "password")) == 0)
 			rc = svc_reply(r, &rep.base);
 	}
 	wire_free(&st->base);

@@ -106,7 +106,7 @@ TEST(test_ipc_peer_with_a_uid_not_allowed_is_refused)
 	waitpid(pid, &status, 0);
 	CHECK_INT(WIFEXITED(status) ? WEXITSTATUS(status) : -1, 1);
 	/* root (allowed) is still answered. */
-	CHECK(h_wait_ready(&h, "registry", 2000) == 0);
+	CHECK(h_wait_ready(&h, "registry", 10000) == 0);
 	snprintf(p, sizeof p, "%s/registry.log", h.home);
 	char log[1 << 15];
 	CHECK(h_read_file(p, log, sizeof log) == 0 && h_contains(log, "refused a connection from uid 65534"));
