@@ -15,6 +15,7 @@
 
 struct aeclient {
 	nng_socket sock;
+	int broken;          /* a call failed at the transport: see aeclient_close */
 	uint8_t *token;
 	size_t token_len;
 	char lang[8];
@@ -51,11 +52,18 @@ aeclient *aeclient_open(const char *url, int timeout_ms, char *err, size_t errle
 	return c;
 }
 
+/*
+ * aeclient_close closes the socket, except after a call that failed at the transport
+ * (timeout, peer gone mid-exchange): nng_close on such a REQ socket was seen to hang in
+ * NNG 1.5.2 (upstream #1543). The socket is then left open, still reachable from NNG's
+ * own tables; callers are short-lived (the CLI, tests, the bench) and the OS reclaims it.
+ */
 void aeclient_close(aeclient *c)
 {
 	if (!c)
 		return;
-	nng_close(c->sock);
+	if (!c->broken)
+		nng_close(c->sock);
 	if (c->token)
 		free(c->token);
 	free(c);
@@ -110,8 +118,10 @@ int aeclient_raw(aeclient *c, const void *buf, size_t len, uint8_t **out, size_t
 	size_t rl;
 	if (rv == 0)
 		rv = nng_recv(c->sock, &rb, &rl, NNG_FLAG_ALLOC);
-	if (rv != 0)
+	if (rv != 0) {
+		c->broken = 1;
 		return -1;
+	}
 	*out = malloc(rl ? rl : 1);
 	if (*out)
 		memcpy(*out, rb, rl);
@@ -139,6 +149,7 @@ int aeclient_call(aeclient *c, const ProtobufCMessage *req, const ProtobufCMessa
 		rv = nng_recv(c->sock, &rb, &rl, NNG_FLAG_ALLOC);
 	if (rv != 0) {
 		snprintf(msg, msglen, "%s: %s", c->url, nng_strerror(rv));
+		c->broken = 1;
 		return -1;
 	}
 	const char *why;

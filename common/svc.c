@@ -64,7 +64,39 @@ struct item {
 	/* result of handling a request */
 	uint8_t *out;
 	size_t outlen;
+	int64_t t0_us;             /* when it arrived, for the latency histogram */
+	int handler;               /* index in the handler table, -1 if none */
+	int failed;                /* answered with a status other than OK */
 };
+
+/* Latency histogram bounds (µs) for every request type; see MethodStats. */
+static const uint64_t latency_bounds_us[] = {100, 250, 500, 1000, 2500, 5000, 10000, 25000, 100000, 1000000};
+#define NBOUNDS (sizeof latency_bounds_us / sizeof latency_bounds_us[0])
+
+struct method_stats {
+	_Atomic uint64_t count, errors, sum_us;
+	_Atomic uint64_t buckets[NBOUNDS];
+};
+
+static int64_t mono_us(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* record_latency adds one answered request to its type's counters and histogram. */
+static void record_latency(struct method_stats *m, const struct item *it)
+{
+	uint64_t us = (uint64_t)(mono_us() - it->t0_us);
+	atomic_fetch_add(&m->count, 1);
+	atomic_fetch_add(&m->sum_us, us);
+	if (it->failed)
+		atomic_fetch_add(&m->errors, 1);
+	for (size_t b = 0; b < NBOUNDS; b++)
+		if (us <= latency_bounds_us[b])
+			atomic_fetch_add(&m->buckets[b], 1);
+}
 
 struct queue {
 	pthread_mutex_t mu;
@@ -90,6 +122,7 @@ struct source {
 	int need_replay;
 	int64_t last_replay_ms;
 	int64_t next_try_ms;
+	int64_t backoff_ms;        /* after a failed replay: doubles to 30 s, reset on success */
 };
 
 struct svc {
@@ -113,6 +146,7 @@ struct svc {
 	int64_t started_ms;
 	_Atomic uint64_t requests, errors, events_applied;
 	int64_t heartbeat_ms, replay_idle_ms;
+	struct method_stats *stats; /* one per handler */
 	uint64_t allowed_uids[16];
 	int nallowed;
 	void *user;
@@ -257,6 +291,8 @@ static void worker_cb(void *arg)
 	it->kind = ITEM_REQUEST;
 	it->w = w;
 	it->msg = m;
+	it->t0_us = mono_us();
+	it->handler = -1;
 	it->env = wire_envelope_unpack(nng_msg_body(m), nng_msg_len(m), &it->why);
 	w->state = W_BUSY;
 	int side = it->env && (strcmp(it->env->type, aedesk__replay_request__descriptor.name) == 0 ||
@@ -475,7 +511,8 @@ static int handle_request(svc *s, MDB_txn *txn, struct item *it)
 		atomic_fetch_add(&s->errors, 1);
 		return 0;
 	}
-	if (!(h->flags & SVC_PUBLIC) && (denied = authenticate(s, txn, e, r.now_ms, &who)) >= 0) {
+	/* Token expiry is real time, not the service's clock (a test may move that). */
+	if (!(h->flags & SVC_PUBLIC) && (denied = authenticate(s, txn, e, wire_now_ms(), &who)) >= 0) {
 		i18n_format(msg, sizeof msg, r.lang, (enum i18n_msg)denied);
 		log_warn("req=%s %s refused: %s", r.rid, wire_short_name(e->type),
 		    denied == MSG_TOKEN_BAD       ? "bad token"
@@ -484,8 +521,11 @@ static int handle_request(svc *s, MDB_txn *txn, struct item *it)
 						  : "no token");
 		pack_reply(s, e, AEDESK__STATUS__UNAUTHENTICATED, msg, NULL, NULL, 0, &it->out, &it->outlen);
 		atomic_fetch_add(&s->errors, 1);
+		it->handler = (int)(h - s->decl->handlers);
+		it->failed = 1;
 		return 0;
 	}
+	it->handler = (int)(h - s->decl->handlers);
 	if (!(h->flags & SVC_PUBLIC))
 		r.caller = &who;
 	int remember = (h->flags & SVC_WRITES) && e->id.len == 16;
@@ -528,6 +568,7 @@ static int handle_request(svc *s, MDB_txn *txn, struct item *it)
 	}
 	if (r.status != AEDESK__STATUS__OK) {
 		atomic_fetch_add(&s->errors, 1);
+		it->failed = 1;
 		free(r.reply);
 		r.reply = NULL;
 		r.reply_len = 0;
@@ -539,7 +580,7 @@ static int handle_request(svc *s, MDB_txn *txn, struct item *it)
 	free(r.reply);
 	if (remember && it->out) {
 		uint8_t tk[24];
-		store_be64(tk, (uint64_t)r.now_ms);
+		store_be64(tk, (uint64_t)wire_now_ms()); /* forgotten by real time, like the sweep */
 		memcpy(tk + 8, e->id.data, 16);
 		MDB_val k = {16, e->id.data}, v = {it->outlen, it->out}, tkv = {24, tk}, empty = {0, ""};
 		if ((rc = mdb_put(txn, s->reqid, &k, &v, 0)) == 0)
@@ -576,6 +617,9 @@ static int apply_event(svc *s, MDB_txn *txn, const uint8_t *body, size_t len)
 	if (!src)
 		goto done;
 	uint64_t cur = store_get_u64(txn, s->cursor, src->name, 0);
+	/* A sign of life: a replay that backed off may be tried again at once. */
+	src->backoff_ms = 0;
+	src->next_try_ms = 0;
 	if (e->seq == 0) { /* a heartbeat: is the source ahead of us? */
 		Aedesk__Health *h = (Aedesk__Health *)wire_unpack(&aedesk__health__descriptor,
 		    e->payload.data, e->payload.len, NULL);
@@ -746,6 +790,8 @@ static void run_batch(svc *s, struct item **items, size_t n)
 		break;
 	}
 	for (size_t i = 0; i < n; i++) {
+		if (items[i]->kind == ITEM_REQUEST && items[i]->handler >= 0 && s->stats)
+			record_latency(&s->stats[items[i]->handler], items[i]);
 		if (items[i]->kind == ITEM_REQUEST) {
 			if (items[i]->out)
 				worker_reply(items[i]->w, items[i]->out, items[i]->outlen);
@@ -808,6 +854,23 @@ static uint64_t cursor_of(svc *s, const char *source)
 	return v;
 }
 
+/*
+ * replay_failed: the source did not answer (it is down or busy). Replay blocks the main
+ * loop for up to the receive timeout, so do not keep asking: back off (1 s doubling to
+ * 30 s) and wait for a sign of life. The source's next heartbeat or event sets
+ * need_replay again, and the idle timer retries anyway.
+ */
+static void replay_failed(struct source *src, const char *why)
+{
+	src->backoff_ms = src->backoff_ms ? src->backoff_ms * 2 : 1000;
+	if (src->backoff_ms > 30000)
+		src->backoff_ms = 30000;
+	src->next_try_ms = wire_now_ms() + src->backoff_ms;
+	src->need_replay = 0;
+	log_debug("replay from %s not answered (%s); next try in %lld ms", src->name, why,
+	    (long long)src->backoff_ms);
+}
+
 /* replay_from asks src for everything after our cursor and applies it, batch by batch. */
 static void replay_from(svc *s, struct source *src)
 {
@@ -843,8 +906,7 @@ static void replay_from(svc *s, struct source *src)
 		if (rc == 0)
 			rc = nng_recv(src->req, &rb, &rl, NNG_FLAG_ALLOC);
 		if (rc != 0) {
-			log_debug("replay from %s not answered: %s", src->name, nng_strerror(rc));
-			src->next_try_ms = wire_now_ms() + 1000;
+			replay_failed(src, nng_strerror(rc));
 			return;
 		}
 		Aedesk__Envelope *re = wire_envelope_unpack(rb, rl, NULL);
@@ -853,10 +915,9 @@ static void replay_from(svc *s, struct source *src)
 			rr = (Aedesk__ReplayReply *)wire_unpack(&aedesk__replay_reply__descriptor,
 			    re->payload.data, re->payload.len, NULL);
 		if (!rr) {
-			log_warn("replay from %s: bad reply", src->name);
+			replay_failed(src, "bad reply");
 			wire_free(re ? &re->base : NULL);
 			nng_free(rb, rl);
-			src->next_try_ms = wire_now_ms() + 1000;
 			return;
 		}
 		size_t n = rr->n_events;
@@ -881,6 +942,7 @@ static void replay_from(svc *s, struct source *src)
 		wire_free(&rr->base);
 		wire_free(&re->base);
 		nng_free(rb, rl);
+		src->backoff_ms = 0;
 		if (k == 0 || cursor_of(s, src->name) >= last || svc_stop) {
 			src->need_replay = 0;
 			return;
@@ -936,6 +998,52 @@ static void serve_replay(svc *s, struct item *it)
 	wire_free(&rq->base);
 }
 
+/* The MethodStats of a Health being built: freed by health_done. */
+struct health_methods {
+	Aedesk__MethodStats *ms, **msp;
+	uint64_t *buckets;
+	uint64_t bounds[NBOUNDS];
+};
+
+static void health_methods_fill(svc *s, Aedesk__Health *h, struct health_methods *hm)
+{
+	size_t n = s->decl->nhandlers;
+	memset(hm, 0, sizeof *hm);
+	for (size_t b = 0; b < NBOUNDS; b++)
+		hm->bounds[b] = latency_bounds_us[b];
+	h->latency_bounds_us = hm->bounds;
+	h->n_latency_bounds_us = NBOUNDS;
+	if (!s->stats || !n)
+		return;
+	hm->ms = calloc(n, sizeof *hm->ms);
+	hm->msp = calloc(n, sizeof *hm->msp);
+	hm->buckets = calloc(n * NBOUNDS, sizeof *hm->buckets);
+	if (!hm->ms || !hm->msp || !hm->buckets)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		Aedesk__MethodStats *m = &hm->ms[i];
+		aedesk__method_stats__init(m);
+		m->method = (char *)wire_short_name(s->decl->handlers[i].in->name);
+		m->count = atomic_load(&s->stats[i].count);
+		m->errors = atomic_load(&s->stats[i].errors);
+		m->sum_us = atomic_load(&s->stats[i].sum_us);
+		m->buckets = hm->buckets + i * NBOUNDS;
+		m->n_buckets = NBOUNDS;
+		for (size_t b = 0; b < NBOUNDS; b++)
+			m->buckets[b] = atomic_load(&s->stats[i].buckets[b]);
+		hm->msp[i] = m;
+	}
+	h->methods = hm->msp;
+	h->n_methods = n;
+}
+
+static void health_methods_done(struct health_methods *hm)
+{
+	free(hm->ms);
+	free(hm->msp);
+	free(hm->buckets);
+}
+
 /* health_fill reports what the heartbeat and `aedesk status` show. */
 static void health_fill(svc *s, Aedesk__Health *h, Aedesk__ConsumerCursor *cc,
     Aedesk__ConsumerCursor **ccp)
@@ -963,8 +1071,10 @@ static void health_fill(svc *s, Aedesk__Health *h, Aedesk__ConsumerCursor *cc,
 static void serve_health(svc *s, struct item *it)
 {
 	Aedesk__Health h = AEDESK__HEALTH__INIT;
-	Aedesk__ConsumerCursor cc[16], *ccp[16];
+	Aedesk__ConsumerCursor cc[33], *ccp[33];
+	struct health_methods hm;
 	health_fill(s, &h, cc, ccp);
+	health_methods_fill(s, &h, &hm);
 	uint8_t *payload;
 	size_t plen;
 	if (wire_pack(&h.base, &payload, &plen) == 0) {
@@ -972,6 +1082,7 @@ static void serve_health(svc *s, struct item *it)
 		    plen, &it->out, &it->outlen);
 		free(payload);
 	}
+	health_methods_done(&hm);
 }
 
 static void *replay_main(void *arg)
@@ -1003,11 +1114,15 @@ static void *replay_main(void *arg)
 static void heartbeat(svc *s)
 {
 	Aedesk__Health h = AEDESK__HEALTH__INIT;
-	Aedesk__ConsumerCursor cc[16], *ccp[16];
+	Aedesk__ConsumerCursor cc[33], *ccp[33];
+	struct health_methods hm;
 	health_fill(s, &h, cc, ccp);
+	health_methods_fill(s, &h, &hm);
 	uint8_t *payload, *buf;
 	size_t plen, len;
-	if (wire_pack(&h.base, &payload, &plen) != 0)
+	int packed = wire_pack(&h.base, &payload, &plen);
+	health_methods_done(&hm);
+	if (packed != 0)
 		return;
 	Aedesk__Envelope e = AEDESK__ENVELOPE__INIT;
 	e.version = WIRE_VERSION;
@@ -1240,7 +1355,7 @@ static void open_sockets(svc *s)
 		nng_socket_set_int(src->sub, NNG_OPT_RECVBUF, 8192);
 		nng_socket_set(src->sub, NNG_OPT_SUB_SUBSCRIBE, topic, strlen(topic));
 		nng_socket_set_size(src->req, NNG_OPT_RECVMAXSZ, WIRE_MAX_REPLY);
-		nng_socket_set_ms(src->req, NNG_OPT_RECVTIMEO, 2000);
+		nng_socket_set_ms(src->req, NNG_OPT_RECVTIMEO, 1000);
 		nng_socket_set_ms(src->req, NNG_OPT_SENDTIMEO, 1000);
 		nng_socket_set_ms(src->req, NNG_OPT_REQ_RESENDTIME, 10000);
 		conf_endpoint(s->conf, src->name, "pub", url, sizeof url);
@@ -1381,6 +1496,9 @@ int svc_main(const struct svc_decl *decl, int argc, char **argv)
 	sigaction(SIGINT, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
+	s->stats = calloc(decl->nhandlers ? decl->nhandlers : 1, sizeof *s->stats);
+	if (!s->stats)
+		log_fatal("out of memory");
 	open_store(s);
 	open_sockets(s);
 	if (pthread_create(&s->replay_thread, NULL, replay_main, s) != 0)
@@ -1453,6 +1571,7 @@ int svc_main(const struct svc_decl *decl, int argc, char **argv)
 	conf_free(s->conf);
 	free(s->workers);
 	free(s->src);
+	free(s->stats);
 	free(s);
 	log_info("stopped");
 	return 0;

@@ -121,6 +121,49 @@ void status_metrics(FILE *f, int64_t now)
 			}
 		}
 	}
+	/* Per request type: a latency histogram (arrival to reply) and refusals. */
+	family(f, "aedesk_request_duration_seconds", "histogram",
+	    "Time from a request's arrival to its reply (queue, handler, commit), per request type.");
+	for (int i = 0; i < status.n; i++) {
+		const Aedesk__Health *h = status.w[i].st ? status.w[i].st->health : NULL;
+		for (size_t j = 0; h && j < h->n_methods; j++) {
+			const Aedesk__MethodStats *m = h->methods[j];
+			for (size_t b = 0; b <= h->n_latency_bounds_us && b <= m->n_buckets; b++) {
+				fputs("aedesk_request_duration_seconds_bucket{service=\"", f);
+				label(f, status.w[i].name);
+				fputs("\",method=\"", f);
+				label(f, m->method);
+				if (b < h->n_latency_bounds_us && b < m->n_buckets)
+					fprintf(f, "\",le=\"%.6g\"} %" PRIu64 "\n", (double)h->latency_bounds_us[b] / 1e6,
+					    m->buckets[b]);
+				else {
+					fprintf(f, "\",le=\"+Inf\"} %" PRIu64 "\n", m->count);
+					break;
+				}
+			}
+			fputs("aedesk_request_duration_seconds_sum{service=\"", f);
+			label(f, status.w[i].name);
+			fputs("\",method=\"", f);
+			label(f, m->method);
+			fprintf(f, "\"} %.6f\n", (double)m->sum_us / 1e6);
+			fputs("aedesk_request_duration_seconds_count{service=\"", f);
+			label(f, status.w[i].name);
+			fputs("\",method=\"", f);
+			label(f, m->method);
+			fprintf(f, "\"} %" PRIu64 "\n", m->count);
+		}
+	}
+	family(f, "aedesk_request_errors_total", "counter", "Requests of this type answered with an error.");
+	for (int i = 0; i < status.n; i++) {
+		const Aedesk__Health *h = status.w[i].st ? status.w[i].st->health : NULL;
+		for (size_t j = 0; h && j < h->n_methods; j++) {
+			fputs("aedesk_request_errors_total{service=\"", f);
+			label(f, status.w[i].name);
+			fputs("\",method=\"", f);
+			label(f, h->methods[j]->method);
+			fprintf(f, "\"} %" PRIu64 "\n", h->methods[j]->errors);
+		}
+	}
 	family(f, "aedesk_alert_active", "gauge", "1 while an alert of this kind is raised for the service.");
 	for (int i = 0; i < status.n; i++)
 		for (int k = 0; k < ALERT_KINDS; k++) {

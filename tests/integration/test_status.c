@@ -124,13 +124,14 @@ static void alert_events(harness *h, char *out, size_t len)
  * check_exposition parses Prometheus text format 0.0.4 strictly: every line is a
  * "# HELP name text", "# TYPE name counter|gauge|histogram|summary|untyped", or a
  * sample "name{label="value",...} number" whose name belongs to the family declared
- * by the last TYPE line (a TYPE comes before its samples and appears once); label
+ * by the last TYPE line (a TYPE comes before its samples and appears once; a histogram's
+ * samples are name_bucket with an "le" label, name_sum and name_count); label
  * names [a-zA-Z_][a-zA-Z0-9_]*, values with only \\ \" \n escapes; counters end in
  * _total; no duplicate series. Returns the number of samples, or -line on an error.
  */
 static int check_exposition(const char *text)
 {
-	char fam[128] = "", seen_types[8192] = ";", series[65536] = "\n";
+	char fam[128] = "", famtype[32] = "", seen_types[8192] = ";", series[65536] = "\n";
 	int samples = 0, line = 0;
 	const char *p = text;
 	while (*p) {
@@ -161,6 +162,7 @@ static int check_exposition(const char *text)
 			if (!strcmp(type, "counter") && (strlen(name) < 6 || strcmp(name + strlen(name) - 6, "_total")))
 				return -line;
 			snprintf(fam, sizeof fam, "%s", name);
+			snprintf(famtype, sizeof famtype, "%s", type);
 			continue;
 		}
 		if (l[0] == '#' || l[0] == 0)
@@ -172,8 +174,21 @@ static int check_exposition(const char *text)
 		while ((*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z') || (*q >= '0' && *q <= '9') ||
 		       *q == '_' || *q == ':')
 			q++;
-		if ((size_t)(q - l) != strlen(fam) || strncmp(l, fam, strlen(fam)) != 0)
+		size_t fl = strlen(fam), nl = (size_t)(q - l);
+		int bucket = 0;
+		if (nl < fl || strncmp(l, fam, fl) != 0)
 			return -line; /* not of the family declared last */
+		if (nl > fl) {
+			const char *suffix = l + fl;
+			size_t sl = nl - fl;
+			if (strcmp(famtype, "histogram") != 0)
+				return -line;
+			bucket = sl == 7 && !strncmp(suffix, "_bucket", 7);
+			if (!bucket && !(sl == 4 && !strncmp(suffix, "_sum", 4)) && !(sl == 6 && !strncmp(suffix, "_count", 6)))
+				return -line;
+		}
+		if (bucket && !strstr(q, "le=\""))
+			return -line; /* a bucket without its bound */
 		if (*q == '{') {
 			q++;
 			while (*q != '}') {
@@ -236,6 +251,9 @@ static void test_exposition_parser_itself(void)
 	CHECK(check_exposition("# TYPE a gauge\na{x=1} 3\n") < 0);              /* unquoted */
 	CHECK(check_exposition("# TYPE a gauge\na 3") < 0);                     /* no newline */
 	CHECK(check_exposition("# TYPE a gauge\na three\n") < 0);
+	CHECK(check_exposition("# TYPE h histogram\nh_bucket{le=\"0.1\"} 1\nh_bucket{le=\"+Inf\"} 2\nh_sum 0.3\nh_count 2\n") == 4);
+	CHECK(check_exposition("# TYPE h histogram\nh_bucket 1\n") < 0);   /* no le */
+	CHECK(check_exposition("# TYPE g gauge\ng_sum 1\n") < 0);         /* suffix on a gauge */
 }
 
 TEST(test_status_sees_every_service_and_a_killed_one_goes_down_and_comes_back)
@@ -271,6 +289,12 @@ TEST(test_status_sees_every_service_and_a_killed_one_goes_down_and_comes_back)
 	CHECK(check_exposition(body) > 10);
 	CHECK(h_contains(body, "aedesk_up{service=\"registry\"} 1"));
 	CHECK(h_contains(body, "aedesk_requests_total{service=\"registry\"}"));
+	/* Per request type latency: the aedesk status call above was a StatusRequest, and
+	 * the harness's readiness checks are Health requests (side thread, not counted);
+	 * the registry's table lists every handler, so LoginRequest is there with +Inf. */
+	CHECK(h_contains(body, "# TYPE aedesk_request_duration_seconds histogram"));
+	CHECK(h_contains(body, "aedesk_request_duration_seconds_bucket{service=\"registry\",method=\"LoginRequest\",le=\"+Inf\"}"));
+	CHECK(h_contains(body, "aedesk_request_duration_seconds_count{service=\"status\",method=\"StatusRequest\"}"));
 	CHECK(h_contains(body, "aedesk_alert_active{service=\"registry\",kind=\"silent\"} 0"));
 	CHECK_INT(http_get(port, "/nothing", body, sizeof body), 404);
 
