@@ -11,6 +11,7 @@
  *	aedesk job advance ID [--to STAGE] [--due DATE]
  *	aedesk job revise ID --note TEXT
  *	aedesk job close ID
+ *	aedesk job rights ID [--image cleared|n/a] [--model cleared|n/a] [--music cleared|n/a]
  *
  * DESCRIPTION
  *	The brief FILE is JSON (one object of strings) or Markdown whose headings name
@@ -32,8 +33,8 @@
 #include "validate.h"
 #include "wire.h"
 
-CLI_COMMAND("job", cmd_job, 20, "工作单：open | show | list | sign | advance | revise | close",
-    "jobs: open | show | list | sign | advance | revise | close")
+CLI_COMMAND("job", cmd_job, 20, "工作单：open | show | list | sign | advance | revise | close | rights",
+    "jobs: open | show | list | sign | advance | revise | close | rights")
 
 /* ---- helpers shared with cmd_estimate.c, cmd_invoice.c, cmd_strategy.c ---- */
 
@@ -151,8 +152,7 @@ static char **brief_field(Aedesk__JobBrief *b, const char *name)
 	return NULL;
 }
 
-/* trim cuts blanks and newlines from both ends in place. */
-static char *trim(char *s)
+char *jobcli_trim(char *s)
 {
 	while (*s && isspace((unsigned char)*s))
 		s++;
@@ -162,8 +162,7 @@ static char *trim(char *s)
 	return s;
 }
 
-/* json_string reads a JSON string at *p (after the quote) into place; NULL if malformed. */
-static char *json_string(char **p)
+char *jobcli_json_string(char **p)
 {
 	char *s = *p, *o = s, *start = s;
 	while (*s && *s != '"') {
@@ -231,14 +230,14 @@ static char *json_string(char **p)
 
 static int brief_json(char *text, Aedesk__JobBrief *b)
 {
-	char *p = trim(text) + 1;
+	char *p = jobcli_trim(text) + 1;
 	for (;;) {
 		while (isspace((unsigned char)*p))
 			p++;
 		if (*p == '}')
-			return *trim(p + 1) ? -1 : 0;
+			return *jobcli_trim(p + 1) ? -1 : 0;
 		char *key, *val, **field;
-		if (*p++ != '"' || !(key = json_string(&p)))
+		if (*p++ != '"' || !(key = jobcli_json_string(&p)))
 			return -1;
 		while (isspace((unsigned char)*p))
 			p++;
@@ -246,7 +245,7 @@ static int brief_json(char *text, Aedesk__JobBrief *b)
 			return -1;
 		while (isspace((unsigned char)*p))
 			p++;
-		if (*p++ != '"' || !(val = json_string(&p)))
+		if (*p++ != '"' || !(val = jobcli_json_string(&p)))
 			return -1;
 		if (!(field = brief_field(b, key))) {
 			fprintf(stderr, "aedesk job open: %s \"%s\"\n", cli_t("简报中有未知字段", "unknown brief field"), key);
@@ -279,8 +278,8 @@ static int brief_markdown(char *text, Aedesk__JobBrief *b)
 		snprintf(name, sizeof name, "%.*s", (int)(len < sizeof name ? len : sizeof name - 1), line + level);
 		line[0] = 0; /* ends the previous field's body */
 		if (field)
-			*field = trim(body);
-		char *nm = trim(name), **f = brief_field(b, nm);
+			*field = jobcli_trim(body);
+		char *nm = jobcli_trim(name), **f = brief_field(b, nm);
 		if (!f && level > 1) {
 			fprintf(stderr, "aedesk job open: %s \"%s\"\n", cli_t("简报中有未知标题", "unknown brief heading"), nm);
 			return -2;
@@ -289,7 +288,98 @@ static int brief_markdown(char *text, Aedesk__JobBrief *b)
 		body = next ? next : line;
 	}
 	if (field)
-		*field = trim(body);
+		*field = jobcli_trim(body);
+	return 0;
+}
+
+/* ---- documents of named sections (feedback reports; the brief has its own above) ---- */
+
+static char **section_field(const struct jobcli_section *keys, size_t n, void *rec, const char *name)
+{
+	/* "一、广告发布清单", "1. Placements": the numbering is not part of the name. */
+	static const char *const nums[] = {"一", "二", "三", "四", "五", "六", "七", "八", "九", "十"};
+	for (size_t i = 0; i < sizeof nums / sizeof nums[0]; i++)
+		if (strncmp(name, nums[i], strlen(nums[i])) == 0) {
+			name += strlen(nums[i]);
+			break;
+		}
+	while (isdigit((unsigned char)*name))
+		name++;
+	for (;;) {
+		if (*name == '.' || *name == ' ' || *name == ')')
+			name++;
+		else if (strncmp(name, "、", strlen("、")) == 0 || strncmp(name, "．", strlen("．")) == 0)
+			name += 3;
+		else
+			break;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (strcasecmp(name, keys[i].key) == 0 || strcmp(name, keys[i].zh) == 0 ||
+		    (keys[i].zh2 && strcmp(name, keys[i].zh2) == 0))
+			return (char **)((char *)rec + keys[i].off);
+	return NULL;
+}
+
+int jobcli_sections(const char *cmd, char *text, const struct jobcli_section *keys, size_t n, void *rec)
+{
+	char *p = jobcli_trim(text);
+	if (*p == '{') {
+		p++;
+		for (;;) {
+			while (isspace((unsigned char)*p))
+				p++;
+			if (*p == '}')
+				return *jobcli_trim(p + 1) ? -1 : 0;
+			char *key, *val, **field;
+			if (*p++ != '"' || !(key = jobcli_json_string(&p)))
+				return -1;
+			while (isspace((unsigned char)*p))
+				p++;
+			if (*p++ != ':')
+				return -1;
+			while (isspace((unsigned char)*p))
+				p++;
+			if (*p++ != '"' || !(val = jobcli_json_string(&p)))
+				return -1;
+			if (!(field = section_field(keys, n, rec, key))) {
+				fprintf(stderr, "aedesk %s: %s \"%s\"\n", cmd, cli_t("未知字段", "unknown field"), key);
+				return -2;
+			}
+			*field = val;
+			while (isspace((unsigned char)*p))
+				p++;
+			if (*p == ',')
+				p++;
+			else if (*p != '}')
+				return -1;
+		}
+	}
+	char **field = NULL, *body = NULL;
+	for (char *line = p, *next; line; line = next) {
+		next = strchr(line, '\n');
+		if (next)
+			next++;
+		if (line[0] != '#')
+			continue;
+		int level = 0;
+		while (line[level] == '#')
+			level++;
+		char name[256];
+		size_t len = (size_t)((next ? next - 1 : line + strlen(line)) - (line + level));
+		snprintf(name, sizeof name, "%.*s", (int)(len < sizeof name ? len : sizeof name - 1), line + level);
+		line[0] = 0;
+		if (field)
+			*field = jobcli_trim(body);
+		char *nm = jobcli_trim(name), **f = section_field(keys, n, rec, nm);
+		if (!f && level > 1) {
+			fprintf(stderr, "aedesk %s: %s \"%s\"\n", cmd, cli_t("未知标题", "unknown heading"), nm);
+			return -2;
+		}
+		field = f;
+		body = next ? next : line;
+	}
+	if (field)
+		*field = jobcli_trim(body);
 	return 0;
 }
 
@@ -308,8 +398,13 @@ static void print_kv(const char *const (*rows)[2], size_t n)
 static void print_job(const Aedesk__JobReply *r)
 {
 	const Aedesk__Job *j = r->job;
-	char due[32], missing[128] = "", money[3][MONEY_FORMAT_MAX];
+	char due[32], missing[128] = "", money[3][MONEY_FORMAT_MAX], rights[256];
 	cli_format_time(j->due_ms, due, sizeof due);
+	const Aedesk__JobRights *g = j->rights;
+	const Aedesk__JobRightsItem *ri[3] = {g ? g->image : NULL, g ? g->model : NULL, g ? g->music : NULL};
+	snprintf(rights, sizeof rights, "%s %s, %s %s, %s %s", cli_t("图片", "image"),
+	    ri[0] && ri[0]->state[0] ? ri[0]->state : "?", cli_t("模特", "model"), ri[1] && ri[1]->state[0] ? ri[1]->state : "?",
+	    cli_t("音乐", "music"), ri[2] && ri[2]->state[0] ? ri[2]->state : "?");
 	for (size_t i = 0, o = 0; i < r->n_missing && o < sizeof missing; i++)
 		o += (size_t)snprintf(missing + o, sizeof missing - o, "%s%s", i ? ", " : "", r->missing[i]);
 	const char *const rows[][2] = {{cli_t("编号", "id"), j->id}, {cli_t("工作单号", "number"), j->number[0] ? j->number : "-"},
@@ -318,7 +413,8 @@ static void print_job(const Aedesk__JobReply *r)
 	    {cli_t("阶段", "stage"), jobcli_stage_label(j->stage)}, {cli_t("待签", "to sign"), missing[0] ? missing : "-"},
 	    {cli_t("截止", "due"), due},
 	    {cli_t("R-JOB-3 例外", "R-JOB-3 override"), j->lead_override_by[0] ? j->lead_override_reason : "-"},
-	    {cli_t("R-JOB-8 例外", "R-JOB-8 override"), j->credit_override_by[0] ? j->credit_override_reason : "-"}};
+	    {cli_t("R-JOB-8 例外", "R-JOB-8 override"), j->credit_override_by[0] ? j->credit_override_reason : "-"},
+	    {cli_t("R-JOB-9 版权", "R-JOB-9 rights"), rights}};
 	print_kv(rows, sizeof rows / sizeof rows[0]);
 
 	printf("\n%s\n", cli_t("阶段与截止日期", "Stages and due dates"));
@@ -412,6 +508,40 @@ static void print_job(const Aedesk__JobReply *r)
 			const char *row[] = {v->id, money[1], money[2], d};
 			text_table_add(t, row);
 		}
+		if (t)
+			text_table_print(t, stdout);
+		text_table_free(t);
+	}
+	if (r->n_proofs) {
+		printf("\n%s\n", cli_t("打样", "Proofs"));
+		t = text_table_new(3, (const char *[]){cli_t("编号", "ID"), cli_t("说明", "NOTE"), cli_t("已签", "SIGNED")});
+		for (size_t i = 0; t && i < r->n_proofs; i++) {
+			const Aedesk__Proof *p = r->proofs[i];
+			char sig[256] = "";
+			for (size_t k = 0, o = 0; k < p->n_signoffs && o < sizeof sig; k++)
+				o += (size_t)snprintf(sig + o, sizeof sig - o, "%s%s:%s", k ? ", " : "", p->signoffs[k]->role,
+				    p->signoffs[k]->client_name[0] ? p->signoffs[k]->client_name : p->signoffs[k]->staff_id);
+			const char *row[] = {p->id, p->note, sig[0] ? sig : "-"};
+			text_table_add(t, row);
+		}
+		if (t)
+			text_table_print(t, stdout);
+		text_table_free(t);
+	}
+	if (r->n_flights) {
+		printf("\n%s\n", cli_t("投放", "Flights"));
+		t = text_table_new(5, (const char *[]){cli_t("编号", "ID"), cli_t("媒体", "MEDIA"), cli_t("版面/时段", "SLOT"),
+		    cli_t("开始", "FROM"), cli_t("结束", "TO")});
+		for (size_t i = 0; t && i < r->n_flights; i++)
+			for (size_t k = 0; k < r->flights[i]->n_placements; k++) {
+				const Aedesk__FlightPlacement *p = r->flights[i]->placements[k];
+				char a[32], b[32];
+				cli_format_time(p->start_ms, a, sizeof a);
+				cli_format_time(p->end_ms, b, sizeof b);
+				a[10] = b[10] = 0;
+				const char *row[] = {r->flights[i]->id, p->media, p->slot, a, b};
+				text_table_add(t, row);
+			}
 		if (t)
 			text_table_print(t, stdout);
 		text_table_free(t);
@@ -655,15 +785,46 @@ static int job_close(int argc, char **argv)
 	return call_job(&q.base, 0);
 }
 
+static int job_rights(int argc, char **argv)
+{
+	static const struct option opts[] = {{"image", required_argument, NULL, 'i'},
+	    {"model", required_argument, NULL, 'm'}, {"music", required_argument, NULL, 'u'},
+	    {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+	Aedesk__JobRightsRequest q = AEDESK__JOB_RIGHTS_REQUEST__INIT;
+	int ch;
+	while ((ch = getopt_long(argc, argv, "i:m:u:h", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'i': q.image = optarg; break;
+		case 'm': q.model = optarg; break;
+		case 'u': q.music = optarg; break;
+		case 'h':
+			printf("%s\n", cli_t("用法：aedesk job rights 编号 [--image cleared|n/a] [--model cleared|n/a] [--music cleared|n/a]\n"
+					    "R-JOB-9：提案给客户前确认图片、模特、音乐版权已清（cleared）或不涉及（n/a）。",
+				    "usage: aedesk job rights ID [--image cleared|n/a] [--model cleared|n/a] [--music cleared|n/a]\n"
+				    "R-JOB-9: before the proposal goes to the client, confirm image, model and music rights are cleared or n/a."));
+			return 0;
+		default: return cli_usage_error("job rights", "%s", cli_t("未知选项", "unknown option"));
+		}
+	}
+	if (optind != argc - 1 || (!q.image[0] && !q.model[0] && !q.music[0]))
+		return cli_usage_error("job rights", "%s", cli_t("请给出工作单编号和 --image、--model 或 --music",
+		    "give a job id and --image, --model or --music"));
+	q.id = argv[optind];
+	return call_job(&q.base, 0);
+}
+
 static int cmd_job(int argc, char **argv)
 {
 	static const struct jobcli_sub sub[] = {{"open", job_open}, {"show", job_show}, {"list", job_list},
-	    {"sign", job_sign}, {"advance", job_advance}, {"revise", job_revise}, {"close", job_close}};
+	    {"sign", job_sign}, {"advance", job_advance}, {"revise", job_revise}, {"close", job_close},
+	    {"rights", job_rights}};
 	return jobcli_dispatch(argc, argv, sub, sizeof sub / sizeof sub[0],
 	    "用法：\n  aedesk job open 客户编号 --title 标题 --kind 类型 --due 日期 --brief 文件\n  aedesk job show 编号\n"
 	    "  aedesk job list [--client C] [--stage S] [--late] [--mine]\n  aedesk job sign 编号 [--as 角色] [--client 客户签字人]\n"
-	    "  aedesk job advance 编号 [--to 阶段] [--due 日期]\n  aedesk job revise 编号 --note 内容\n  aedesk job close 编号",
+	    "  aedesk job advance 编号 [--to 阶段] [--due 日期]\n  aedesk job revise 编号 --note 内容\n  aedesk job close 编号\n"
+	    "  aedesk job rights 编号 --image cleared|n/a --model cleared|n/a --music cleared|n/a",
 	    "usage:\n  aedesk job open CLIENT --title T --kind KIND --due DATE --brief FILE\n  aedesk job show ID\n"
 	    "  aedesk job list [--client C] [--stage S] [--late] [--mine]\n  aedesk job sign ID [--as ROLE] [--client NAME]\n"
-	    "  aedesk job advance ID [--to STAGE] [--due DATE]\n  aedesk job revise ID --note TEXT\n  aedesk job close ID");
+	    "  aedesk job advance ID [--to STAGE] [--due DATE]\n  aedesk job revise ID --note TEXT\n  aedesk job close ID\n"
+	    "  aedesk job rights ID --image cleared|n/a --model cleared|n/a --music cleared|n/a");
 }

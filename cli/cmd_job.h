@@ -17,6 +17,20 @@ int jobcli_money(const char *s, int64_t *fen);
 char *jobcli_read_file(const char *cmd, const char *path);
 const char *jobcli_stage_label(Aedesk__JobStage st);
 Aedesk__JobStage jobcli_stage_parse(const char *s);
+/* jobcli_json_string reads a JSON string at *p (just after its opening quote), unescaped in
+ * place; moves *p past the closing quote. NULL if malformed. */
+char *jobcli_json_string(char **p);
+/* jobcli_trim cuts blanks and newlines from both ends, in place. */
+char *jobcli_trim(char *s);
+/* A document of named text sections (a JSON object of strings, or Markdown whose level-2
+ * headings name the sections, in English or Chinese, optionally numbered "一、" or "1."):
+ * jobcli_sections fills the char * fields at each key's offset in rec, pointing into text.
+ * 0; -1 not valid JSON; -2 an unknown key or heading (printed with cmd). */
+struct jobcli_section {
+	const char *key, *zh, *zh2;
+	size_t off;
+};
+int jobcli_sections(const char *cmd, char *text, const struct jobcli_section *keys, size_t n, void *rec);
 /* jobcli_dispatch runs sub[i].fn for argv[1], or prints usage (exit 0 for --help, else 2). */
 struct jobcli_sub {
 	const char *name;

@@ -216,9 +216,11 @@ int jobs_reply(svc_req *r, const Aedesk__Job *j)
 	Aedesk__Estimate **est = calloc(j->n_estimate_ids + 1, sizeof *est);
 	Aedesk__PurchaseOrder **pos = calloc(j->n_po_ids + 1, sizeof *pos);
 	Aedesk__Invoice **inv = calloc(j->n_invoice_ids + 1, sizeof *inv);
-	size_t ne = 0, np = 0, ni = 0;
+	Aedesk__Proof **prf = calloc(j->n_proof_ids + 1, sizeof *prf);
+	Aedesk__Flight **fl = calloc(j->n_flight_ids + 1, sizeof *fl);
+	size_t ne = 0, np = 0, ni = 0, nq = 0, nf = 0;
 	int rc;
-	if (!est || !pos || !inv) {
+	if (!est || !pos || !inv || !prf || !fl) {
 		rc = jobs_oom(r);
 		goto out;
 	}
@@ -234,6 +236,14 @@ int jobs_reply(svc_req *r, const Aedesk__Job *j)
 		if (jobs_get_msg(r, jobs.invoices, j->invoice_ids[i], &aedesk__invoice__descriptor,
 			(ProtobufCMessage **)&inv[ni]) == 0)
 			ni++;
+	for (size_t i = 0; i < j->n_proof_ids; i++)
+		if (jobs_get_msg(r, jobs.proofs, j->proof_ids[i], &aedesk__proof__descriptor,
+			(ProtobufCMessage **)&prf[nq]) == 0)
+			nq++;
+	for (size_t i = 0; i < j->n_flight_ids; i++)
+		if (jobs_get_msg(r, jobs.flights, j->flight_ids[i], &aedesk__flight__descriptor,
+			(ProtobufCMessage **)&fl[nf]) == 0)
+			nf++;
 	Aedesk__JobReply rep = AEDESK__JOB_REPLY__INIT;
 	rep.job = (Aedesk__Job *)j;
 	rep.n_missing = nmissing;
@@ -244,6 +254,10 @@ int jobs_reply(svc_req *r, const Aedesk__Job *j)
 	rep.pos = pos;
 	rep.n_invoices = ni;
 	rep.invoices = inv;
+	rep.n_proofs = nq;
+	rep.proofs = prf;
+	rep.n_flights = nf;
+	rep.flights = fl;
 	rc = svc_reply(r, &rep.base);
 out:
 	for (size_t i = 0; i < ne; i++)
@@ -252,6 +266,12 @@ out:
 		wire_free(&pos[i]->base);
 	for (size_t i = 0; i < ni; i++)
 		wire_free(&inv[i]->base);
+	for (size_t i = 0; i < nq; i++)
+		wire_free(&prf[i]->base);
+	for (size_t i = 0; i < nf; i++)
+		wire_free(&fl[i]->base);
+	free(prf);
+	free(fl);
 	free(est);
 	free(pos);
 	free(inv);

@@ -15,7 +15,13 @@
  *	  clients      client id -> aedesk.Client   (projection of registry events)
  *	  staff        staff id -> aedesk.Staff     (projection, without password hashes)
  *	  unpaid       client id -> be64(fen invoiced and not yet paid), for R-JOB-8
- *	  jobs_meta    counters: "job", "estimate", "po", "invoice", "payment",
+ *	  meetings     "M000001" -> aedesk.Meeting (with its minutes)
+ *	  actions      "A000001" -> aedesk.ActionItem (from the minutes)
+ *	  proofs       "S000001" -> aedesk.Proof (打样 / 校样 and its sign-offs)
+ *	  flights      "F000001" -> aedesk.Flight (a flight phase and its placements)
+ *	  feedback     "K000001" -> aedesk.FeedbackReport (广告执行反馈书)
+ *	  jobs_meta    counters: "job", "estimate", "po", "invoice", "payment", "meeting",
+ *	               "action", "proof", "flight", "feedback",
  *	               "no/<client id>/<year>" (job number sequence)
  */
 #ifndef AEDESK_JOBS_H
@@ -31,7 +37,7 @@
 
 struct jobs {
 	MDB_dbi jobs, job_number, strategies, estimates, pos, invoices, payments, clients, staff,
-	    unpaid, meta;
+	    unpaid, meetings, actions, proofs, flights, feedback, meta;
 	int64_t utc_offset_ms;  /* the agency's offset from UTC (China: +8 h, no DST) */
 };
 extern struct jobs jobs;
@@ -92,6 +98,8 @@ int jobs_sign(svc_req *r, const ProtobufCMessage *in);
 int jobs_advance(svc_req *r, const ProtobufCMessage *in);
 int jobs_revise(svc_req *r, const ProtobufCMessage *in);
 int jobs_close(svc_req *r, const ProtobufCMessage *in);
+/* jobs_may_drive: the caller may move the job along (its AE, team, their AM, an AD). */
+int jobs_may_drive(svc_req *r, const Aedesk__Job *j);
 
 /* jobs.c */
 /* jobs_reply: answer with the job, what its stage still needs, its estimates, POs, invoices. */
@@ -118,5 +126,34 @@ int jobs_po_confirm(svc_req *r, const ProtobufCMessage *in);
 int jobs_invoice_add(svc_req *r, const ProtobufCMessage *in);
 int jobs_payment_add(svc_req *r, const ProtobufCMessage *in);
 int jobs_receivables(svc_req *r, const ProtobufCMessage *in);
+
+/* meetings.c: meetings, minutes and action items */
+int jobs_meeting_add(svc_req *r, const ProtobufCMessage *in);
+int jobs_meeting_move(svc_req *r, const ProtobufCMessage *in);
+int jobs_meeting_cancel(svc_req *r, const ProtobufCMessage *in);
+int jobs_meeting_get(svc_req *r, const ProtobufCMessage *in);
+int jobs_meeting_list(svc_req *r, const ProtobufCMessage *in);
+int jobs_minutes_file(svc_req *r, const ProtobufCMessage *in);
+int jobs_action_list(svc_req *r, const ProtobufCMessage *in);
+int jobs_action_done(svc_req *r, const ProtobufCMessage *in);
+
+/* rights.c: R-JOB-9 */
+int jobs_rights_set(svc_req *r, const ProtobufCMessage *in);
+/* jobs_rights_missing: "image、music" (the items not yet cleared or n/a) into buf; 0 = none. */
+size_t jobs_rights_missing(svc_req *r, const Aedesk__Job *j, char *buf, size_t len);
+
+/* proofs.c */
+int jobs_proof_add(svc_req *r, const ProtobufCMessage *in);
+int jobs_proof_sign(svc_req *r, const ProtobufCMessage *in);
+/* jobs_proof_complete: 0 if one of the job's proofs is signed by every role; else fails r. */
+int jobs_proof_complete(svc_req *r, const Aedesk__Job *j);
+
+/* flights.c: flights and execution feedback reports */
+int jobs_flight_add(svc_req *r, const ProtobufCMessage *in);
+int jobs_feedback_add(svc_req *r, const ProtobufCMessage *in);
+int jobs_feedback_get(svc_req *r, const ProtobufCMessage *in);
+
+/* jobs_text_ok: s is not blank and at most max bytes. */
+int jobs_text_ok(const char *s, size_t max);
 
 #endif

@@ -1,6 +1,7 @@
 /*
  * NAME
- *	aedesk-jobs - the job tracker: jobs, stages, sign-offs, estimates, POs, invoices
+ *	aedesk-jobs - the job tracker: jobs, stages, sign-offs, estimates, POs, invoices,
+ *	meetings and minutes, rights, proofs, flights and execution feedback
  *
  * SYNOPSIS
  *	aedesk-jobs [--conf PATH]
@@ -11,7 +12,9 @@
  *	closed, each stage with its due date and the sign-offs it needs (R-JOB-5, R-JOB-6);
  *	its number is issued when AD and CD sign the brief. Estimates, purchase orders,
  *	invoices and payments hang off the job. Every change is an event in the outbox:
- *	the scheduler and scorer build on them.
+ *	the scheduler and scorer build on them. Meetings (with minutes and their action
+ *	items), R-JOB-9 rights, proofs, media flights and execution feedback reports hang
+ *	off the client or the job too (meetings.c, rights.c, proofs.c, flights.c).
  *
  *	It keeps its own projection of the registry's clients (AE, team, credit limit for
  *	R-JOB-8) and staff (roles, manager) from registry events; it never calls the
@@ -21,7 +24,8 @@
  *	store.c), jobs.utc_offset_minutes (default 480: job numbers' year, day ends).
  *
  * SEE ALSO
- *	proto/jobs.proto, jobs.h, jobs.c, stages.c, estimates.c, invoices.c, store.c
+ *	proto/jobs.proto, jobs.h, jobs.c, stages.c, estimates.c, invoices.c, store.c,
+ *	meetings.c, rights.c, proofs.c, flights.c
  */
 #include "jobs.h"
 
@@ -47,6 +51,20 @@ static const struct svc_handler handlers[] = {
 	{&aedesk__invoice_add_request__descriptor, jobs_invoice_add, SVC_WRITES},
 	{&aedesk__payment_add_request__descriptor, jobs_payment_add, SVC_WRITES},
 	{&aedesk__receivables_request__descriptor, jobs_receivables, 0},
+	{&aedesk__meeting_add_request__descriptor, jobs_meeting_add, SVC_WRITES},
+	{&aedesk__meeting_move_request__descriptor, jobs_meeting_move, SVC_WRITES},
+	{&aedesk__meeting_cancel_request__descriptor, jobs_meeting_cancel, SVC_WRITES},
+	{&aedesk__meeting_get_request__descriptor, jobs_meeting_get, 0},
+	{&aedesk__meeting_list_request__descriptor, jobs_meeting_list, 0},
+	{&aedesk__minutes_file_request__descriptor, jobs_minutes_file, SVC_WRITES},
+	{&aedesk__action_list_request__descriptor, jobs_action_list, 0},
+	{&aedesk__action_done_request__descriptor, jobs_action_done, SVC_WRITES},
+	{&aedesk__job_rights_request__descriptor, jobs_rights_set, SVC_WRITES},
+	{&aedesk__proof_add_request__descriptor, jobs_proof_add, SVC_WRITES},
+	{&aedesk__proof_sign_request__descriptor, jobs_proof_sign, SVC_WRITES},
+	{&aedesk__flight_add_request__descriptor, jobs_flight_add, SVC_WRITES},
+	{&aedesk__feedback_add_request__descriptor, jobs_feedback_add, SVC_WRITES},
+	{&aedesk__feedback_get_request__descriptor, jobs_feedback_get, 0},
 };
 
 static const char *const sources[] = {"registry", NULL};
@@ -68,13 +86,18 @@ static const store_table tables[] = {
 	{"clients", &jobs.clients},
 	{"staff", &jobs.staff},
 	{"unpaid", &jobs.unpaid},
+	{"meetings", &jobs.meetings},
+	{"actions", &jobs.actions},
+	{"proofs", &jobs.proofs},
+	{"flights", &jobs.flights},
+	{"feedback", &jobs.feedback},
 	{"jobs_meta", &jobs.meta},
 	{NULL, NULL},
 };
 
 static const struct svc_decl decl = {
 	.name = "jobs",
-	.summary = "aedesk-jobs: jobs, stages and sign-offs, estimates, purchase orders, invoices.",
+	.summary = "aedesk-jobs: jobs, sign-offs, estimates, POs, invoices, meetings, proofs, flights.",
 	.handlers = handlers,
 	.nhandlers = sizeof handlers / sizeof handlers[0],
 	.sources = sources,

@@ -22,6 +22,11 @@
  *	<client id>-<year>-<nnn>, the sequence per client and year from jobs_meta, never
  *	reused.
  *
+ *	Two sign-offs rest on other records: the sketch's client sign-off is the proposal,
+ *	refused until image, model and music rights are cleared or n/a (R-JOB-9, rights.c);
+ *	the production stage's sign-offs need a proof signed by AE, CD, production and the
+ *	client (proofs.c).
+ *
  *	Events: JobSigned, JobNumberIssued, JobStageEntered, JobRevised, JobClosed.
  */
 #include <stdio.h>
@@ -200,8 +205,7 @@ static int issue_number(svc_req *r, Aedesk__Job *j)
 	return svc_emit(r, &ev.base);
 }
 
-/* may_drive: the caller may move the job along (its AE, team, their AM, an AD). */
-static int may_drive(svc_req *r, const Aedesk__Job *j)
+int jobs_may_drive(svc_req *r, const Aedesk__Job *j)
 {
 	if (!svc_has_role(r, ROLE_AE | ROLE_AM | ROLE_AD))
 		return 0;
@@ -275,10 +279,24 @@ static int sign_job(svc_req *r, Aedesk__Job *j, const Aedesk__JobSignRequest *q)
 		return svc_failf(r, AEDESK__STATUS__PERMISSION_DENIED, "R-JOB-5：只有%s能以 %s 签字",
 		    "R-JOB-5: only %s may sign as %s", jobs_en(r) ? slots[slot].name : slots[slot].zh,
 		    slots[slot].name);
-	if (slot == SLOT_CLIENT && !may_drive(r, j))
+	if (slot == SLOT_CLIENT && !jobs_may_drive(r, j))
 		return svc_failf(r, AEDESK__STATUS__PERMISSION_DENIED,
 		    "R-JOB-5：客户签字由服务该客户的 AE（或其 AM、AD）登记",
 		    "R-JOB-5: a client's sign-off is recorded by the AE serving the client (or their AM, an AD)");
+	/* R-JOB-9: the client's sign-off of the sketch is the proposal: rights first. */
+	char rights[64];
+	if (st == AEDESK__JOB_STAGE__JOB_STAGE_SKETCH && slot == SLOT_CLIENT &&
+	    jobs_rights_missing(r, j, rights, sizeof rights))
+		return svc_failf(r, AEDESK__STATUS__FAILED_PRECONDITION,
+		    "R-JOB-9：提案给客户前须确认图片、模特、音乐版权已清（或不涉及）；尚未确认：%s"
+		    "（aedesk job rights %s --image cleared|n/a --model ... --music ...）",
+		    "R-JOB-9: before a proposal goes to the client, image, model and music rights are confirmed "
+		    "cleared (or n/a); not yet: %s (aedesk job rights %s --image cleared|n/a --model ... --music ...)",
+		    rights, j->id);
+	/* 制作: the AE, creative, production and the client sign the proof, so the stage's
+	 * sign-offs rest on a proof all four have signed (proofs.c). */
+	if (st == AEDESK__JOB_STAGE__JOB_STAGE_PRODUCTION && jobs_proof_complete(r, j))
+		return -1;
 	const Aedesk__JobSignoff *prev = find_signoff(j, slots[slot].name);
 	if (prev)
 		return svc_failf(r, AEDESK__STATUS__ALREADY_EXISTS, "%s阶段的 %s 签字已由 %s 完成",
@@ -364,7 +382,7 @@ static int advance_job(svc_req *r, Aedesk__Job *j, const Aedesk__JobAdvanceReque
 		return svc_failf(r, AEDESK__STATUS__FAILED_PRECONDITION,
 		    "R-JOB-6：不能跳过阶段：须先完成%s阶段，才能进入%s阶段", "R-JOB-6: no stage may be skipped: "
 		    "the %s stage comes before %s", stage_label(r, next), stage_label(r, q->to));
-	if (!may_drive(r, j))
+	if (!jobs_may_drive(r, j))
 		return svc_failf(r, AEDESK__STATUS__PERMISSION_DENIED, "只有服务该客户的 AE、其 AM 或客户总监能推进工作单",
 		    "only the AE serving the client, their AM or an AD may advance a job");
 	if (st == AEDESK__JOB_STAGE__JOB_STAGE_PRODUCTION)
@@ -411,7 +429,7 @@ static int revise_job(svc_req *r, Aedesk__Job *j, const Aedesk__JobReviseRequest
 		return svc_failf(r, AEDESK__STATUS__FAILED_PRECONDITION,
 		    "修改卡用于草图和完稿阶段；工作单 %s 在%s阶段", "revision cards belong to the sketch and final "
 		    "art stages; job %s is in the %s stage", j->id, stage_label(r, st));
-	if (!may_drive(r, j))
+	if (!jobs_may_drive(r, j))
 		return svc_failf(r, AEDESK__STATUS__PERMISSION_DENIED, "修改卡由服务该客户的 AE（或其 AM、AD）填写",
 		    "a revision card is filled in by the AE serving the client (or their AM, an AD)");
 	if (jobs_blank(q->note) || strlen(q->note) > JOBS_TEXT_MAX)

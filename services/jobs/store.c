@@ -292,6 +292,8 @@ int jobs_blank(const char *s)
 	return 1;
 }
 
+int jobs_text_ok(const char *s, size_t max) { return !jobs_blank(s) && strlen(s) <= max; }
+
 int jobs_oom(svc_req *r) { return svc_fail(r, AEDESK__STATUS__INTERNAL, MSG_INTERNAL, "out of memory"); }
 
 /* ---- time and money for messages ---- */

@@ -2,7 +2,8 @@
  * A job goes from forecast to closed through the aedesk command with every sign-off
  * (DOMAIN.md "Jobs"), and every illegal step on the way is refused with the rule and
  * the missing piece and changes nothing: `job show` is identical before and after.
- * Rules proved here: R-JOB-1, R-JOB-2, R-JOB-3, R-JOB-4, R-JOB-5, R-JOB-6, R-JOB-7.
+ * Rules proved here: R-JOB-1, R-JOB-2, R-JOB-3, R-JOB-4, R-JOB-5, R-JOB-6, R-JOB-7 (R-JOB-9 and
+ * the proof behind the production stage's sign-offs: test_jobs_execution.c).
  * A kill -9 of aedesk-jobs mid-workflow loses nothing acknowledged.
  */
 #include <stdio.h>
@@ -201,6 +202,7 @@ TEST(test_job_forecast_to_closed_with_every_signoff_and_every_illegal_step_refus
 	as(&h, "li.ae"); /* another AE: not this client's, does not even see the job */
 	REFUSED(&h, "NOT_FOUND", "J000001", "job", "sign", "J000001", "--client", "王经理");
 	as(&h, "sun.ae");
+	OK(&h, "job", "rights", "J000001", "--image", "cleared", "--model", "n/a", "--music", "n/a"); /* R-JOB-9 */
 	OK(&h, "job", "sign", "J000001", "--client", "王经理");
 	/* 修改卡: the client asks for changes; the sketch's sign-offs must be given again. */
 	OK(&h, "job", "revise", "J000001", "--note", "标题字再大一号，换成红色背景");
@@ -260,7 +262,15 @@ TEST(test_job_forecast_to_closed_with_every_signoff_and_every_illegal_step_refus
 	as(&h, "sun.ae");
 	OK(&h, "job", "advance", "J000001");
 
-	/* production: AE, creative, production and the client sign the proof. */
+	/* production: AE, creative, production and the client sign the proof (S000001), then the stage. */
+	OK(&h, "proof", "add", "J000001", "--note", "菲林打样第一版");
+	OK(&h, "proof", "sign", "S000001");
+	OK(&h, "proof", "sign", "S000001", "--client", "王经理");
+	as(&h, "wu.cd");
+	OK(&h, "proof", "sign", "S000001");
+	as(&h, "zhou.prod");
+	OK(&h, "proof", "sign", "S000001");
+	as(&h, "sun.ae");
 	OK(&h, "job", "sign", "J000001");
 	OK(&h, "job", "sign", "J000001", "--client", "王经理");
 	as(&h, "wu.cd");
