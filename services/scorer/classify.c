@@ -1,0 +1,323 @@
+/*
+ * NAME
+ *	classify.c - client scoring and class recommendations (R-CLASS-1)
+ *
+ * DESCRIPTION
+ *	A client's score (thousandths) as of a time (default: the scorer's clock, the
+ *	latest event applied) combines:
+ *	  revenue       business importance: invoices issued in the last 365 days;
+ *	                scorer.class.revenue_full yuan (default 500,000) or more is 1000
+ *	  timeliness    invoices due in the last 90 days, or still unpaid then: mean days
+ *	                late (paid, or as of now if unpaid); 60 days late or more is 0
+ *	  satisfaction  survey scores of the last 365 days (1-5 -> 200-1000)
+ *	weighted by scorer.class.weight.<name> (40, 30, 30); an input without data does
+ *	not count. Market influence would come from the profile's industry position and
+ *	market share: the registry has no profiles yet, so it is left out (and said so).
+ *	The score maps to a class by scorer.class.a|b|c (750, 500, 250); the
+ *	recommendation moves at most one class from the current one per assessment.
+ *	With `recommend`, a recommendation that differs from the current class (and was
+ *	not already sent) is emitted as ClassRecommended {client_id, from, to, score,
+ *	reasons}; the registry applies it or holds it for AM approval.
+ *
+ *	Messages in: ScoreClientsRequest. Out: ScoreClientsReply. Events: ClassRecommended.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "money.h"
+#include "scorer.h"
+#include "wire.h"
+
+#define QUARTER_MS (90 * SC_DAY_MS)
+#define YEAR_MS (365 * SC_DAY_MS)
+
+static int64_t cfg(const char *key, int64_t dflt, int64_t max)
+{
+	int ok = 0;
+	int64_t v = conf_get_int(scorer.conf, key, dflt, &ok);
+	return ok < 0 || v < 0 || v > max ? dflt : v;
+}
+
+/* A client's card with its reasons, owned here until the reply is sent. */
+typedef struct ccard {
+	Aedesk__ScoreClientCard cc;
+	sc_card *card;
+	char *reasons[6];
+	char cls[4], rec[4];
+	Aedesk__ScoreClient *c;
+} ccard;
+
+static void ccard_free(ccard *k)
+{
+	sc_card_free(k->card);
+	for (size_t i = 0; i < k->cc.n_reasons; i++)
+		free(k->reasons[i]);
+	wire_free(k->c ? &k->c->base : NULL);
+}
+
+static void reason(ccard *k, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void reason(ccard *k, const char *fmt, ...)
+{
+	if (k->cc.n_reasons >= sizeof k->reasons / sizeof k->reasons[0])
+		return;
+	char buf[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	char *s = strdup(buf);
+	if (s)
+		k->reasons[k->cc.n_reasons++] = s;
+}
+
+static char class_of(int64_t score)
+{
+	if (score >= cfg("scorer.class.a", 750, 1000))
+		return 'A';
+	if (score >= cfg("scorer.class.b", 500, 1000))
+		return 'B';
+	if (score >= cfg("scorer.class.c", 250, 1000))
+		return 'C';
+	return 'D';
+}
+
+static int score_client(MDB_txn *txn, ccard *k, int64_t as_of, int en)
+{
+	const char *id = k->c->id;
+	if (!(k->card = sc_card_new()))
+		return -1;
+	/* Invoices: revenue and payment timeliness. */
+	MDB_cursor *cur;
+	if (mdb_cursor_open(txn, scorer.cl_invoices, &cur))
+		return -1;
+	size_t pl = strlen(id) + 1;
+	MDB_val key = {pl, (void *)id}, v;
+	int64_t revenue = 0, late_days = 0, n_due = 0;
+	Aedesk__ScoreInput *rin = NULL, *tin = NULL;
+	char late_ids[200] = "";
+	sc_card *tmp = sc_card_new();
+	Aedesk__ScoreInput *rsrc = tmp ? sc_card_input(tmp, "r", 0, 0, "", "-") : NULL,
+			   *tsrc = tmp ? sc_card_input(tmp, "t", 0, 0, "", "-") : NULL;
+	int rc = rsrc && tsrc ? 0 : -1;
+	for (int c = mdb_cursor_get(cur, &key, &v, MDB_SET_RANGE); c == 0 && !rc; c = mdb_cursor_get(cur, &key, &v, MDB_NEXT)) {
+		if (key.mv_size <= pl || memcmp(key.mv_data, id, pl) != 0)
+			break;
+		Aedesk__ScoreInvoice *si;
+		if (sc_get(txn, scorer.invoices, (const char *)key.mv_data + pl, key.mv_size - pl,
+			&aedesk__score_invoice__descriptor, (ProtobufCMessage **)&si))
+			continue;
+		if (si->issued_ms <= as_of && si->issued_ms > as_of - YEAR_MS) {
+			revenue += si->amount_fen;
+			rc |= sc_input_source(rsrc, si->id);
+		}
+		int64_t paid = 0, settled = 0, paid_before_q = 0;
+		for (size_t i = 0; i < si->n_payments; i++) {
+			const Aedesk__ScorePayment *py = si->payments[i];
+			if (py->paid_ms > as_of)
+				continue;
+			paid += py->amount_fen;
+			settled = py->paid_ms > settled ? py->paid_ms : settled;
+			if (py->paid_ms <= as_of - QUARTER_MS)
+				paid_before_q += py->amount_fen;
+		}
+		int in_window = si->due_ms <= as_of && (si->due_ms > as_of - QUARTER_MS || paid_before_q < si->amount_fen);
+		if (in_window && si->issued_ms <= as_of) {
+			int64_t end = paid >= si->amount_fen ? settled : as_of;
+			int64_t days = end > si->due_ms ? (end - si->due_ms) / SC_DAY_MS : 0;
+			late_days += days;
+			n_due++;
+			rc |= sc_input_source(tsrc, si->id);
+			if (days > 0 && strlen(late_ids) + 40 < sizeof late_ids) {
+				size_t u = strlen(late_ids);
+				snprintf(late_ids + u, sizeof late_ids - u, "%s%s %lld", u ? ", " : "", si->id, (long long)days);
+			}
+		}
+		wire_free(&si->base);
+	}
+	mdb_cursor_close(cur);
+	int64_t full = cfg("scorer.class.revenue_full", 500000, INT64_C(1000000000000)) * 100;
+	char a[MONEY_FORMAT_MAX];
+	money_format(revenue, a, sizeof a);
+	int64_t rs = full ? (revenue >= full ? 1000 : revenue * 1000 / full) : 0;
+	if (!rc && (rin = sc_card_input(k->card, "revenue", rs, cfg("scorer.class.weight.revenue", 40, 1000), "",
+			en ? "%s in 12 months" : "近 12 个月 %s", a)))
+		for (size_t i = 0; i < rsrc->n_sources && !rc; i++)
+			rc |= sc_input_source(rin, rsrc->sources[i]);
+	rc |= !rin;
+	if (!rc) {
+		reason(k, en ? "revenue of the last 12 months %s: %lld/1000" : "近 12 个月营业额 %s：%lld/1000", a, (long long)rs);
+		int64_t tenths = n_due ? late_days * 10 / n_due : 0;
+		int64_t ts = n_due ? 1000 - late_days * 1000 / (60 * n_due) : 0;
+		ts = ts < 0 ? 0 : ts;
+		if ((tin = sc_card_input(k->card, "timeliness", ts, n_due ? cfg("scorer.class.weight.timeliness", 30, 1000) : 0,
+			 n_due ? late_ids : en ? "no invoice due in the last 90 days" : "近 90 天没有到期的发票",
+			 en ? "%lld.%lld days late on average" : "平均逾期 %lld.%lld 天", (long long)(tenths / 10),
+			 (long long)(tenths % 10))))
+			for (size_t i = 0; i < tsrc->n_sources && !rc; i++)
+				rc |= sc_input_source(tin, tsrc->sources[i]);
+		rc |= !tin;
+		if (n_due)
+			reason(k, en ? "paid %lld.%lld days late on average over the last 90 days (%s): %lld/1000"
+				     : "近 90 天平均逾期 %lld.%lld 天付款（%s）：%lld/1000",
+			    (long long)(tenths / 10), (long long)(tenths % 10), late_ids[0] ? late_ids : "-", (long long)ts);
+	}
+	sc_card_free(tmp);
+	if (rc)
+		return -1;
+	/* Satisfaction surveys of the last year. */
+	if (mdb_cursor_open(txn, scorer.cl_surveys, &cur))
+		return -1;
+	char sk[96];
+	if (pl + 8 > sizeof sk) {
+		mdb_cursor_close(cur);
+		return -1;
+	}
+	memcpy(sk, id, pl);
+	store_be64((uint8_t *)sk + pl, (uint64_t)(as_of - YEAR_MS + 1));
+	key.mv_data = sk;
+	key.mv_size = pl + 8;
+	int64_t sum = 0, n = 0;
+	Aedesk__ScoreInput *sin = sc_card_input(k->card, "satisfaction", 0, 0, "", "-");
+	for (int c = sin ? mdb_cursor_get(cur, &key, &v, MDB_SET_RANGE) : -1; c == 0; c = mdb_cursor_get(cur, &key, &v, MDB_NEXT)) {
+		if (key.mv_size < pl + 8 || memcmp(key.mv_data, id, pl) != 0 ||
+		    (int64_t)store_from_be64((const uint8_t *)key.mv_data + pl) > as_of)
+			break;
+		Aedesk__SurveyRecord *s;
+		if (sc_get(txn, scorer.surveys, (const char *)key.mv_data + pl + 8, key.mv_size - pl - 8,
+			&aedesk__survey_record__descriptor, (ProtobufCMessage **)&s))
+			continue;
+		for (size_t i = 0; i < s->n_scores; i++, n++)
+			sum += s->scores[i]->score;
+		sc_input_source(sin, s->id);
+		wire_free(&s->base);
+	}
+	mdb_cursor_close(cur);
+	if (!sin)
+		return -1;
+	if (n) {
+		sin->score = sum * 200 / n;
+		sin->weight = cfg("scorer.class.weight.satisfaction", 30, 1000);
+		free(sin->value);
+		char val[32];
+		snprintf(val, sizeof val, "%lld.%02lld/5", (long long)(sum / n), (long long)(sum * 100 / n % 100));
+		sin->value = strdup(val);
+		reason(k, en ? "satisfaction %s: %lld/1000" : "满意度 %s：%lld/1000", val, (long long)sin->score);
+	} else {
+		free(sin->note);
+		sin->note = strdup(en ? "no survey in the last 12 months" : "近 12 个月没有满意度调查");
+	}
+	if (!sin->value || !sin->note)
+		return -1;
+	if (!sc_card_input(k->card, "influence", 0, 0,
+		en ? "not measured: the registry has no client profiles (industry position, market share) yet"
+		   : "暂不计：登记服务尚无客户基本资料（行业地位、市场占有率）", "-"))
+		return -1;
+	int64_t tw;
+	sc_card_finish(k->card, &k->cc.score, &tw);
+	k->cc.inputs = sc_card_inputs(k->card, &k->cc.n_inputs);
+	snprintf(k->cls, sizeof k->cls, "%s", k->c->class_);
+	char cur_cls = k->cls[0] >= 'A' && k->cls[0] <= 'D' ? k->cls[0] : 'C', want = tw ? class_of(k->cc.score) : cur_cls;
+	char rec = want < cur_cls ? (char)(cur_cls - 1) : want > cur_cls ? (char)(cur_cls + 1) : cur_cls;
+	snprintf(k->rec, sizeof k->rec, "%c", rec);
+	if (rec != cur_cls)
+		reason(k, en ? "score %lld/1000 fits class %c; one class at a time: %c -> %c"
+			     : "得分 %lld/1000 对应 %c 类；每次调整一级：%c → %c",
+		    (long long)k->cc.score, want, cur_cls, rec);
+	k->cc.class_ = k->cls;
+	k->cc.recommended = k->rec;
+	k->cc.reasons = k->reasons;
+	return 0;
+}
+
+/* recommend emits ClassRecommended once per differing recommendation. */
+static int recommend(svc_req *r, ccard *k)
+{
+	if (strcmp(k->rec, k->cls) == 0 || strcmp(k->c->last_recommended, k->rec) == 0)
+		return 0;
+	Aedesk__ClassRecommended ev = AEDESK__CLASS_RECOMMENDED__INIT;
+	ev.client_id = k->c->id;
+	ev.from = k->cls;
+	ev.to = k->rec;
+	ev.score = k->cc.score;
+	ev.n_reasons = k->cc.n_reasons;
+	ev.reasons = k->reasons;
+	if (svc_emit(r, &ev.base))
+		return -1;
+	char *old = k->c->last_recommended;
+	k->c->last_recommended = k->rec;
+	int rc = sc_put(r, scorer.clients, k->c->id, strlen(k->c->id), &k->c->base);
+	k->c->last_recommended = old;
+	return rc;
+}
+
+int sc_clients(svc_req *r, const ProtobufCMessage *in)
+{
+	const Aedesk__ScoreClientsRequest *q = (const Aedesk__ScoreClientsRequest *)in;
+	int boss = svc_has_role(r, ROLE_AM | ROLE_AD | ROLE_ADMIN);
+	if (!boss && !svc_has_role(r, ROLE_AE))
+		return svc_failf(r, AEDESK__STATUS__PERMISSION_DENIED, "客户评分仅限 AE、AM、客户总监和管理员",
+		    "client scores are for AEs, AMs, ADs and admin");
+	if (q->recommend && !boss)
+		return svc_failf(r, AEDESK__STATUS__PERMISSION_DENIED, "发出分类建议须 AM 及以上（R-CLASS-1）",
+		    "sending class recommendations takes an AM or above (R-CLASS-1)");
+	int64_t as_of = q->as_of_ms ? q->as_of_ms : sc_hwm(r->txn);
+	MDB_cursor *cur;
+	int rc = mdb_cursor_open(r->txn, scorer.clients, &cur);
+	if (rc)
+		return svc_db_error(r, rc, "clients");
+	size_t n = 0, cap = 0;
+	ccard *ks = NULL;
+	MDB_val key = {strlen(q->client_id), (void *)q->client_id}, v;
+	int c = q->client_id[0] ? mdb_cursor_get(cur, &key, &v, MDB_SET_KEY) : mdb_cursor_get(cur, &key, &v, MDB_FIRST);
+	for (; c == 0 && !rc; c = q->client_id[0] ? MDB_NOTFOUND : mdb_cursor_get(cur, &key, &v, MDB_NEXT)) {
+		Aedesk__ScoreClient *cl = (Aedesk__ScoreClient *)wire_unpack(&aedesk__score_client__descriptor, v.mv_data, v.mv_size, NULL);
+		if (!cl)
+			continue;
+		int mine = strcmp(cl->ae, r->caller->id) == 0 || svc_has_role(r, ROLE_AD | ROLE_ADMIN) ||
+		    sc_manages(r->txn, r->caller->id, cl->ae);
+		if (!mine) {
+			wire_free(&cl->base);
+			continue;
+		}
+		if (n == cap) {
+			size_t nc = cap ? cap * 2 : 16;
+			ccard *a = realloc(ks, nc * sizeof *a);
+			if (!a) {
+				wire_free(&cl->base);
+				rc = -1;
+				break;
+			}
+			ks = a;
+			cap = nc;
+		}
+		ccard *k = &ks[n++];
+		memset(k, 0, sizeof *k);
+		aedesk__score_client_card__init(&k->cc);
+		k->c = cl;
+		k->cc.client_id = cl->id;
+		k->cc.name = cl->name;
+		rc = score_client(r->txn, k, as_of, sc_en(r));
+		if (!rc && q->recommend)
+			rc = recommend(r, k);
+	}
+	mdb_cursor_close(cur);
+	if (!rc && q->client_id[0] && n == 0)
+		rc = svc_failf(r, AEDESK__STATUS__NOT_FOUND, "没有客户 %s", "no client %s", q->client_id);
+	else if (!rc) {
+		Aedesk__ScoreClientCard **cards = calloc(n ? n : 1, sizeof *cards);
+		for (size_t i = 0; cards && i < n; i++)
+			cards[i] = &ks[i].cc;
+		Aedesk__ScoreClientsReply rep = AEDESK__SCORE_CLIENTS_REPLY__INIT;
+		rep.clients = cards;
+		rep.n_clients = cards ? n : 0;
+		rc = cards ? svc_reply(r, &rep.base) : svc_failf(r, AEDESK__STATUS__INTERNAL, "内存不足", "out of memory");
+		free(cards);
+	} else if (!r->status)
+		rc = svc_failf(r, AEDESK__STATUS__INTERNAL, "客户评分出错（内存不足？）", "client scoring failed (out of memory?)");
+	for (size_t i = 0; i < n; i++)
+		ccard_free(&ks[i]);
+	free(ks);
+	return rc;
+}
