@@ -87,7 +87,9 @@ TEST(test_backup_under_write_load_restores_every_acknowledged_write)
 	CHECK(lr != NULL);
 	if (lr) {
 		CHECK((int)lr->n_clients >= before);
-		CHECK((int)lr->n_clients <= after);
+		/* At most the one write in flight when the copy ended may be there besides:
+		 * committed before the copy, its reply not yet counted by the writer. */
+		CHECK((int)lr->n_clients <= after + 1);
 		int found = 0;
 		for (int i = 0; i < before; i++) {
 			char want[64];
