@@ -55,7 +55,8 @@ static size_t recipients(MDB_txn *txn, const Aedesk__Reminder *rem, char **out, 
 			out[n++] = strdup(rem->to);
 		return n;
 	}
-	if (strcmp(rem->to, "@finance") == 0) {
+	if (strcmp(rem->to, "@finance") == 0 || strcmp(rem->to, "@admin") == 0) {
+		const char *role = rem->to + 1;
 		MDB_cursor *c;
 		MDB_val kv, vv;
 		if (mdb_cursor_open(txn, sched.staff, &c) != 0)
@@ -64,7 +65,7 @@ static size_t recipients(MDB_txn *txn, const Aedesk__Reminder *rem, char **out, 
 		     rc = mdb_cursor_get(c, &kv, &vv, MDB_NEXT)) {
 			Aedesk__Staff *s = (Aedesk__Staff *)wire_unpack(&aedesk__staff__descriptor,
 			    vv.mv_data, vv.mv_size, NULL);
-			if (s && !s->disabled && sched_staff_has(s, "finance"))
+			if (s && !s->disabled && sched_staff_has(s, role))
 				out[n++] = strdup(s->id);
 			wire_free(s ? &s->base : NULL);
 		}

@@ -42,7 +42,7 @@ static const struct svc_handler handlers[] = {
 	{&aedesk__scheduler_visits_due_request__descriptor, sched_visits_due, 0},
 };
 
-static const char *const sources[] = {"registry", "jobs", NULL};
+static const char *const sources[] = {"registry", "jobs", "status", NULL};
 
 static const struct svc_event_handler events[] = {
 	{"registry", &aedesk__staff_added__descriptor, sched_on_staff},
@@ -58,6 +58,8 @@ static const struct svc_event_handler events[] = {
 	{"jobs", &aedesk__job_closed__descriptor, sched_on_job_closed},
 	{"jobs", &aedesk__invoice_added__descriptor, sched_on_invoice_added},
 	{"jobs", &aedesk__payment_added__descriptor, sched_on_payment_added},
+	{"status", &aedesk__alert_raised__descriptor, sched_on_alert_raised},
+	{"status", &aedesk__alert_cleared__descriptor, sched_on_alert_cleared},
 };
 
 static const store_table tables[] = {

@@ -37,7 +37,15 @@ int sched_render(MDB_txn *txn, const Aedesk__Reminder *rem, const char *lang, ch
 	Aedesk__Client *cl = sched_client(txn, rem->client_id);
 	const char *cname = cl ? cl->name : rem->client_id;
 	const char *k = rem->kind;
-	if (strcmp(k, "team") == 0)
+	if (strcmp(k, "alert_raised") == 0)
+		snprintf(buf, len, en ? "Service aedesk-%s needs attention (%s): %s. Check `aedesk status` and its log."
+		                      : "服务 aedesk-%s 出现告警（%s）：%s。请查看 aedesk status 和该服务的日志。",
+		    rem->object_id, arg(rem, 0), arg(rem, 1));
+	else if (strcmp(k, "alert_cleared") == 0)
+		snprintf(buf, len, en ? "Service aedesk-%s has recovered (%s): %s."
+		                      : "服务 aedesk-%s 已恢复（%s）：%s。",
+		    rem->object_id, arg(rem, 0), arg(rem, 1));
+	else if (strcmp(k, "team") == 0)
 		snprintf(buf, len, en ? "Team meeting today (%s) at %s: be there on time."
 		                      : "今天（%s）%s 团队例会，请准时参加。",
 		    arg(rem, 0), arg(rem, 1));

@@ -29,6 +29,7 @@
 #include "jobs.pb-c.h"
 #include "registry.pb-c.h"
 #include "scheduler.pb-c.h"
+#include "status.pb-c.h"
 #include "svc.h"
 
 #define SCHED_DAY_MS INT64_C(86400000)
@@ -136,6 +137,8 @@ uint32_t sched_visit_done(MDB_txn *txn, const char *client_id, int yw);
 int sched_visits_due(svc_req *r, const ProtobufCMessage *in);
 /* rules_jobs.c: job tracker events */
 int sched_on_estimate_sent(svc_req *r, const ProtobufCMessage *ev);
+int sched_on_alert_raised(svc_req *r, const ProtobufCMessage *ev);
+int sched_on_alert_cleared(svc_req *r, const ProtobufCMessage *ev);
 int sched_on_estimate_decided(svc_req *r, const ProtobufCMessage *ev);
 int sched_on_stage_entered(svc_req *r, const ProtobufCMessage *ev);
 int sched_on_job_closed(svc_req *r, const ProtobufCMessage *ev);
