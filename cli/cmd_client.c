@@ -10,6 +10,13 @@
  *	aedesk client assign ID [--ae STAFF] [--team STAFF,STAFF...]
  *	aedesk client credit ID AMOUNT
  *	aedesk client history ID
+ *	aedesk client profile ID [--set SECTION.FIELD=VALUE ...] [--edit] [--file F.json]
+ *	aedesk client import FILE.csv [--dry-run]
+ *	aedesk client export [--format csv|json]
+ *
+ *	list also takes --code (client id or USCC), --industry and --sort id|name, and
+ *	shows each client's profile completeness (R-PROFILE-1). profile is in
+ *	cmd_client_profile.c, import and export in cmd_client_csv.c.
  */
 #include <getopt.h>
 #include <stdlib.h>
@@ -22,12 +29,17 @@
 #include "wire.h"
 
 CLI_COMMAND("client", cmd_client, 10,
-    "客户：add | show | list | class | assign | credit | history（aedesk client --help）",
-    "clients: add | show | list | class | assign | credit | history (aedesk client --help)")
+    "客户：add | show | list | class | assign | credit | history | profile | import | export（aedesk client --help）",
+    "clients: add | show | list | class | assign | credit | history | profile | import | export (aedesk client --help)")
+
+int client_profile_cmd(int argc, char **argv);   /* cmd_client_profile.c */
+int client_import_cmd(int argc, char **argv);    /* cmd_client_csv.c */
+int client_export_cmd(int argc, char **argv);
 
 static void print_client(const Aedesk__Client *c)
 {
-	char when[32], credit[MONEY_FORMAT_MAX], team[1024] = "";
+	char when[32], credit[MONEY_FORMAT_MAX], team[1024] = "", pct[8];
+	snprintf(pct, sizeof pct, "%u%%", c->profile_pct);
 	cli_format_time(c->created_ms, when, sizeof when);
 	money_format(c->credit_limit_fen, credit, sizeof credit);
 	for (size_t i = 0, used = 0; i < c->n_team && used < sizeof team; i++)
@@ -37,7 +49,9 @@ static void print_client(const Aedesk__Client *c)
 	const char *rows[][2] = {{cli_t("编号", "id"), c->id}, {cli_t("名称", "name"), c->name},
 	    {cli_t("分类", "class"), c->class_}, {"AE", c->ae}, {cli_t("服务团队", "team"), team},
 	    {cli_t("信用额度（元）", "credit limit (yuan)"), c->credit_limit_fen ? credit : cli_t("未设", "none")},
-	    {cli_t("建档时间", "created"), when}, {cli_t("建档人", "created by"), c->created_by}};
+	    {cli_t("建档时间", "created"), when}, {cli_t("建档人", "created by"), c->created_by},
+	    {cli_t("统一社会信用代码", "USCC"), c->uscc}, {cli_t("行业", "industry"), c->industry},
+	    {cli_t("资料完整度", "profile complete"), pct}, {cli_t("来自潜在客户", "from prospect"), c->prospect_id}};
 	for (size_t i = 0; t && i < sizeof rows / sizeof rows[0]; i++)
 		text_table_add(t, rows[i]);
 	if (t)
@@ -118,12 +132,22 @@ static int client_list(int argc, char **argv)
 	    {"ae", required_argument, NULL, 'a'}, {"name", required_argument, NULL, 'n'},
 	    {"limit", required_argument, NULL, 'l'},
 	    {"after", required_argument, NULL, 'f'}, {"help", no_argument, NULL, 'h'},
-	    {NULL, 0, NULL, 0}};
+	    {"code", required_argument, NULL, 'C'}, {"industry", required_argument, NULL, 'i'},
+	    {"sort", required_argument, NULL, 's'}, {NULL, 0, NULL, 0}};
 	Aedesk__ClientListRequest q = AEDESK__CLIENT_LIST_REQUEST__INIT;
 	int ch;
 	char *end;
-	while ((ch = getopt_long(argc, argv, "c:a:n:l:f:h", opts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "c:a:n:l:f:hC:i:s:", opts, NULL)) != -1) {
 		switch (ch) {
+		case 'C':
+			q.code = optarg;
+			break;
+		case 'i':
+			q.industry = optarg;
+			break;
+		case 's':
+			q.sort = optarg;
+			break;
 		case 'c':
 			q.class_ = optarg;
 			break;
@@ -142,10 +166,14 @@ static int client_list(int argc, char **argv)
 			q.after = optarg;
 			break;
 		case 'h':
-			printf("%s\n", cli_t("用法：aedesk client list [--class A|B|C|D] [--ae 员工编号] [--name 名称片段] [--limit N] [--after 客户编号]\n"
-					    "--name 按名称中任意一段文字查找。按编号排序，每页默认 100 条；下一页用 --after 上一页最后的编号。",
-				    "usage: aedesk client list [--class A|B|C|D] [--ae STAFF] [--name TEXT] [--limit N] [--after ID]\n"
-				    "--name finds any part of the name. Sorted by id, 100 a page by default; the next page with --after the last id shown."));
+			printf("%s\n", cli_t("用法：aedesk client list [--code 客户编号|统一社会信用代码] [--class A|B|C|D] [--ae 员工编号]\n"
+					    "    [--industry 行业] [--name 名称片段] [--sort id|name] [--limit N] [--after 上一页最后一项]\n"
+					    "--name 按名称中任意一段文字查找。默认按编号排序（--sort name 按名称的 Unicode 顺序），每页默认 100 条；\n"
+					    "下一页用 --after 上一页最后的编号（按名称排序时为名称）。“完整度”为客户资料的完整度（R-PROFILE-1）。",
+				    "usage: aedesk client list [--code ID|USCC] [--class A|B|C|D] [--ae STAFF] [--industry TEXT]\n"
+				    "    [--name TEXT] [--sort id|name] [--limit N] [--after LAST]\n"
+				    "--name finds any part of the name. Sorted by id (--sort name: by name in Unicode order), 100 a page by default;\n"
+				    "the next page with --after the last id (the last name when sorted by name). COMPLETE is the profile's completeness (R-PROFILE-1)."));
 			return 0;
 		default:
 			return cli_usage_error("client list", "%s", cli_t("未知选项", "unknown option"));
@@ -160,10 +188,14 @@ static int client_list(int argc, char **argv)
 		wire_free(&r->base);
 		return 0;
 	}
-	const char *h[] = {cli_t("编号", "ID"), cli_t("名称", "NAME"), cli_t("分类", "CLASS"), "AE"};
-	text_table *t = text_table_new(4, h);
+	const char *h[] = {cli_t("编号", "ID"), cli_t("名称", "NAME"), cli_t("分类", "CLASS"), "AE", cli_t("行业", "INDUSTRY"),
+	    cli_t("完整度", "COMPLETE")};
+	text_table *t = text_table_new(6, h);
 	for (size_t i = 0; t && i < r->n_clients; i++) {
-		const char *row[] = {r->clients[i]->id, r->clients[i]->name, r->clients[i]->class_, r->clients[i]->ae};
+		char pct[8];
+		snprintf(pct, sizeof pct, "%u%%", r->clients[i]->profile_pct);
+		const char *row[] = {r->clients[i]->id, r->clients[i]->name, r->clients[i]->class_, r->clients[i]->ae,
+		    r->clients[i]->industry, pct};
 		text_table_add(t, row);
 	}
 	if (t)
@@ -335,7 +367,8 @@ static int cmd_client(int argc, char **argv)
 		const char *name;
 		int (*fn)(int, char **);
 	} sub[] = {{"add", client_add}, {"show", client_show}, {"list", client_list}, {"class", client_class},
-	    {"assign", client_assign}, {"credit", client_credit}, {"history", client_history}};
+	    {"assign", client_assign}, {"credit", client_credit}, {"history", client_history},
+	    {"profile", client_profile_cmd}, {"import", client_import_cmd}, {"export", client_export_cmd}};
 	if (argc >= 2)
 		for (size_t i = 0; i < sizeof sub / sizeof sub[0]; i++)
 			if (strcmp(argv[1], sub[i].name) == 0)
@@ -346,10 +379,14 @@ static int cmd_client(int argc, char **argv)
 		  "  aedesk client list [--class X] [--ae 员工编号] [--name 名称片段] [--limit N] [--after 客户编号]\n"
 		  "  aedesk client class 客户编号 A|B|C|D --why 原因\n"
 		  "  aedesk client assign 客户编号 [--ae 员工编号] [--team 员工编号,...]\n"
-		  "  aedesk client credit 客户编号 金额\n  aedesk client history 客户编号",
+		  "  aedesk client credit 客户编号 金额\n  aedesk client history 客户编号\n"
+		  "  aedesk client profile 客户编号 [--set 段.字段=值 ...] [--edit] [--file 资料.json]\n"
+		  "  aedesk client import 文件.csv [--dry-run]\n  aedesk client export [--format csv|json]",
 		"usage:\n  aedesk client add --name NAME [--class A|B|C|D] [--ae STAFF]\n  aedesk client show ID\n"
 		"  aedesk client list [--class X] [--ae STAFF] [--name TEXT] [--limit N] [--after ID]\n"
 		"  aedesk client class ID A|B|C|D --why TEXT\n  aedesk client assign ID [--ae STAFF] [--team STAFF,...]\n"
-		"  aedesk client credit ID AMOUNT\n  aedesk client history ID"));
+		"  aedesk client credit ID AMOUNT\n  aedesk client history ID\n"
+		"  aedesk client profile ID [--set SECTION.FIELD=VALUE ...] [--edit] [--file F.json]\n"
+		"  aedesk client import FILE.csv [--dry-run]\n  aedesk client export [--format csv|json]"));
 	return f == stdout ? 0 : EXIT_USAGE;
 }

@@ -147,6 +147,7 @@ int registry_client_assign(svc_req *r, const ProtobufCMessage *in)
 		c->n_team = q->n_team;
 	}
 	if ((rc = registry_history_add(r, c->id, r->caller->id, "assign", from, to, "")) == 0 &&
+	    (rc = registry_client_index_ae(r, c->id, oldae, ae)) == 0 &&
 	    (rc = registry_client_put(r, c, "assign", "")) == 0)
 		rc = reply_client(r, c);
 	c->ae = oldae;

@@ -192,27 +192,20 @@ int registry_check_text(svc_req *r, const char *s, size_t max, const char *field
 	return 0;
 }
 
-int registry_client_add(svc_req *r, const ProtobufCMessage *in)
+/*
+ * registry_client_create: see registry.h. The checks here are the ones every path
+ * shares (client add, prospect win, import); callers check roles first.
+ */
+int registry_client_create(svc_req *r, const char *name, const char *cls, const char *ae,
+    const char *uscc, const char *industry, const char *prospect_id, char *id, size_t idlen)
 {
-	const Aedesk__ClientAddRequest *q = (const Aedesk__ClientAddRequest *)in;
 	int en = strcmp(r->lang, "en") == 0;
-	if (!svc_has_role(r, ROLE_AE | ROLE_AM | ROLE_AD | ROLE_ADMIN))
-		return svc_fail(r, AEDESK__STATUS__PERMISSION_DENIED, MSG_PERMISSION,
-		    en ? "add clients" : "添加客户");
-	const char *why;
-	if (validate_name(q->name, CLIENT_NAME_MAX, &why) != 0)
+	if (validate_name(name, CLIENT_NAME_MAX, NULL) != 0)
 		return svc_fail(r, AEDESK__STATUS__INVALID_ARGUMENT, MSG_FIELD_INVALID,
 		    en ? "the client name" : "客户名称",
 		    en ? "it must be non-empty text of at most 200 bytes" : "须为非空文本，不超过 200 字节");
-	const char *cls = q->class_[0] ? q->class_ : "C";
 	if (!class_valid(cls))
 		return svc_fail(r, AEDESK__STATUS__INVALID_ARGUMENT, MSG_CLASS_INVALID, cls);
-	const char *ae = q->ae;
-	if (!ae[0] && svc_has_role(r, ROLE_AE))
-		ae = r->caller->id;
-	if (svc_has_role(r, ROLE_AE) && !svc_has_role(r, ROLE_AM | ROLE_AD | ROLE_ADMIN) &&
-	    strcmp(ae, r->caller->id) != 0)
-		return svc_fail(r, AEDESK__STATUS__PERMISSION_DENIED, MSG_AE_OWN_ONLY);
 	if (ae[0]) {
 		int is_ae = staff_has_role(r->txn, ae, ROLE_AE);
 		if (is_ae < 0)
@@ -220,37 +213,96 @@ int registry_client_add(svc_req *r, const ProtobufCMessage *in)
 		if (!is_ae)
 			return svc_fail(r, AEDESK__STATUS__INVALID_ARGUMENT, MSG_NOT_AN_AE, ae);
 	}
-	MDB_val nk = {strlen(q->name), q->name}, nv;
+	MDB_val nk = {strlen(name), (void *)name}, nv;
 	if (mdb_get(r->txn, registry.client_name, &nk, &nv) == 0) {
 		char other[32];
 		snprintf(other, sizeof other, "%.*s", (int)nv.mv_size, (const char *)nv.mv_data);
-		return svc_fail(r, AEDESK__STATUS__ALREADY_EXISTS, MSG_CLIENT_EXISTS, q->name, other);
+		return svc_fail(r, AEDESK__STATUS__ALREADY_EXISTS, MSG_CLIENT_EXISTS, name, other);
 	}
+	MDB_val uk = {strlen(uscc), (void *)uscc}, uv;
+	if (uscc[0] && validate_uscc(uscc, NULL) != 0)
+		return svc_fail(r, AEDESK__STATUS__INVALID_ARGUMENT, MSG_FIELD_INVALID,
+		    en ? "the unified social credit code" : "统一社会信用代码",
+		    en ? "18 characters with a correct check character (GB 32100)" : "须为 18 位且校验位正确（GB 32100）");
+	if (uscc[0] && mdb_get(r->txn, registry.client_uscc, &uk, &uv) == 0)
+		return svc_failf(r, AEDESK__STATUS__ALREADY_EXISTS, "统一社会信用代码 %s 已属于客户 %.*s",
+		    "the unified social credit code %s already belongs to client %.*s", uscc, (int)uv.mv_size,
+		    (const char *)uv.mv_data);
+	if (strlen(industry) > 100)
+		return svc_fail(r, AEDESK__STATUS__INVALID_ARGUMENT, MSG_FIELD_INVALID, en ? "the industry" : "行业",
+		    en ? "at most 100 bytes" : "不超过 100 字节");
 	uint64_t n = store_get_u64(r->txn, registry.meta, "client_seq", 0) + 1;
-	char id[24];
-	snprintf(id, sizeof id, "C%06llu", (unsigned long long)n);
+	snprintf(id, idlen, "C%06llu", (unsigned long long)n);
 	Aedesk__Client c = AEDESK__CLIENT__INIT;
 	c.id = id;
-	c.name = q->name;
+	c.name = (char *)name;
 	c.class_ = (char *)cls;
 	c.ae = (char *)ae;
 	c.created_ms = r->now_ms;
 	c.created_by = (char *)r->caller->id;
+	c.uscc = (char *)uscc;
+	c.industry = (char *)industry;
+	c.prospect_id = (char *)prospect_id;
 	MDB_val iv = {strlen(id), id};
 	int rc;
 	if ((rc = store_put_u64(r->txn, registry.meta, "client_seq", n)) != 0 ||
 	    (rc = store_put_msg(r->txn, registry.clients, id, strlen(id), &c.base, MDB_NOOVERWRITE)) != 0 ||
-	    (rc = mdb_put(r->txn, registry.client_name, &nk, &iv, MDB_NOOVERWRITE)) != 0)
+	    (rc = mdb_put(r->txn, registry.client_name, &nk, &iv, MDB_NOOVERWRITE)) != 0 ||
+	    (uscc[0] && (rc = mdb_put(r->txn, registry.client_uscc, &uk, &iv, MDB_NOOVERWRITE)) != 0))
 		return svc_db_error(r, rc, "clients");
-	if (registry_history_add(r, id, r->caller->id, "created", "", cls, ""))
+	if (registry_client_index_ae(r, id, "", ae) || registry_history_add(r, id, r->caller->id, "created", "", cls, ""))
 		return -1;
 	Aedesk__ClientAdded ev = AEDESK__CLIENT_ADDED__INIT;
 	ev.client = &c;
-	if (svc_emit(r, &ev.base))
+	return svc_emit(r, &ev.base);
+}
+
+int registry_client_index_ae(svc_req *r, const char *id, const char *old_ae, const char *new_ae)
+{
+	char key[160];
+	MDB_val v = {0, ""};
+	int rc = 0;
+	if (strcmp(old_ae, new_ae) == 0 && old_ae[0])
+		return 0;
+	if (old_ae[0]) {
+		MDB_val k = {registry_index_key(key, sizeof key, old_ae, id, strlen(id)), key};
+		rc = mdb_del(r->txn, registry.client_ae, &k, NULL);
+		if (rc == MDB_NOTFOUND)
+			rc = 0;
+	}
+	if (rc == 0 && new_ae[0]) {
+		MDB_val k = {registry_index_key(key, sizeof key, new_ae, id, strlen(id)), key};
+		rc = mdb_put(r->txn, registry.client_ae, &k, &v, 0);
+	}
+	return rc ? svc_db_error(r, rc, "client_ae") : 0;
+}
+
+int registry_client_add(svc_req *r, const ProtobufCMessage *in)
+{
+	const Aedesk__ClientAddRequest *q = (const Aedesk__ClientAddRequest *)in;
+	int en = strcmp(r->lang, "en") == 0;
+	if (!svc_has_role(r, ROLE_AE | ROLE_AM | ROLE_AD | ROLE_ADMIN))
+		return svc_fail(r, AEDESK__STATUS__PERMISSION_DENIED, MSG_PERMISSION,
+		    en ? "add clients" : "添加客户");
+	const char *cls = q->class_[0] ? q->class_ : "C";
+	const char *ae = q->ae;
+	if (!ae[0] && svc_has_role(r, ROLE_AE))
+		ae = r->caller->id;
+	if (svc_has_role(r, ROLE_AE) && !svc_has_role(r, ROLE_AM | ROLE_AD | ROLE_ADMIN) &&
+	    strcmp(ae, r->caller->id) != 0)
+		return svc_fail(r, AEDESK__STATUS__PERMISSION_DENIED, MSG_AE_OWN_ONLY);
+	char id[24];
+	if (registry_client_create(r, q->name, cls, ae, "", "", "", id, sizeof id))
 		return -1;
 	Aedesk__ClientReply rep = AEDESK__CLIENT_REPLY__INIT;
-	rep.client = &c;
-	return svc_reply(r, &rep.base);
+	Aedesk__Client *c;
+	if (store_get_msg(r->txn, registry.clients, id, strlen(id), &aedesk__client__descriptor,
+		(ProtobufCMessage **)&c) != 0)
+		return svc_fail(r, AEDESK__STATUS__INTERNAL, MSG_INTERNAL, "client just added");
+	rep.client = c;
+	int rc = svc_reply(r, &rep.base);
+	wire_free(&c->base);
+	return rc;
 }
 
 int registry_client_get(svc_req *r, const ProtobufCMessage *in)
@@ -272,56 +324,138 @@ int registry_client_get(svc_req *r, const ProtobufCMessage *in)
 	return rc;
 }
 
+/*
+ * list_match: the filters of a ClientListRequest other than the one the scan's index
+ * already applies, and scope.
+ */
+static int list_match(svc_req *r, const Aedesk__ClientListRequest *q, const Aedesk__Client *c)
+{
+	return (!q->class_[0] || strcmp(c->class_, q->class_) == 0) && (!q->ae[0] || strcmp(c->ae, q->ae) == 0) &&
+	    (!q->industry[0] || strcmp(c->industry, q->industry) == 0) &&
+	    (!q->name_contains[0] || strstr(c->name, q->name_contains)) && registry_client_visible(r, c);
+}
+
+static Aedesk__Client *client_by_id(MDB_txn *txn, const void *id, size_t len)
+{
+	MDB_val k = {len, (void *)id}, v;
+	if (mdb_get(txn, registry.clients, &k, &v) != 0)
+		return NULL;
+	return (Aedesk__Client *)wire_unpack(&aedesk__client__descriptor, v.mv_data, v.mv_size, NULL);
+}
+
+/*
+ * registry_client_list: one page of the clients the caller sees, filtered.
+ * The scan picks an index: code (a client id or USCC: at most one row); sort=name
+ * walks client_name (UTF-8 byte order, i.e. Unicode order, not pinyin); an AE filter
+ * walks client_ae; otherwise clients by id. A name substring is matched on the
+ * name index's keys before any record is decoded.
+ */
 int registry_client_list(svc_req *r, const ProtobufCMessage *in)
 {
 	const Aedesk__ClientListRequest *q = (const Aedesk__ClientListRequest *)in;
 	if (q->class_[0] && !class_valid(q->class_))
 		return svc_fail(r, AEDESK__STATUS__INVALID_ARGUMENT, MSG_CLASS_INVALID, q->class_);
+	int by_name = strcmp(q->sort, "name") == 0;
+	if (q->sort[0] && !by_name && strcmp(q->sort, "id") != 0)
+		return svc_failf(r, AEDESK__STATUS__INVALID_ARGUMENT, "排序（sort）须为 id 或 name，而不是“%s”",
+		    "sort must be id or name, not '%s'", q->sort);
 	size_t limit = q->limit ? q->limit : CLIENT_PAGE_DEFAULT;
 	if (limit > CLIENT_PAGE_MAX)
 		limit = CLIENT_PAGE_MAX;
 	Aedesk__Client **list = calloc(limit + 1, sizeof *list);
 	if (!list)
 		return svc_fail(r, AEDESK__STATUS__RESOURCE_EXHAUSTED, MSG_BUSY);
-	MDB_cursor *cur;
-	int rc = mdb_cursor_open(r->txn, registry.clients, &cur);
-	if (rc) {
-		free(list);
-		return svc_db_error(r, rc, "clients");
-	}
-	MDB_val k = {strlen(q->after), q->after}, v;
-	rc = q->after[0] ? mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE) : mdb_cursor_get(cur, &k, &v, MDB_FIRST);
-	if (rc == 0 && q->after[0] && k.mv_size == strlen(q->after) && memcmp(k.mv_data, q->after, k.mv_size) == 0)
-		rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT);
 	size_t n = 0;
-	int more = 0;
-	for (; rc == 0; rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
-		Aedesk__Client *c = (Aedesk__Client *)wire_unpack(&aedesk__client__descriptor, v.mv_data,
-		    v.mv_size, NULL);
-		if (!c)
-			continue;
-		int keep = (!q->class_[0] || strcmp(c->class_, q->class_) == 0) &&
-		    (!q->ae[0] || strcmp(c->ae, q->ae) == 0) &&
-		    (!q->name_contains[0] || strstr(c->name, q->name_contains)) &&
-		    registry_client_visible(r, c);
-		if (keep && n == limit) {
-			more = 1;
-			wire_free(&c->base);
-			break;
-		}
-		if (keep)
+	int more = 0, rc = 0;
+	if (q->code[0]) {
+		Aedesk__Client *c = client_by_id(r->txn, q->code, strlen(q->code));
+		MDB_val uk = {strlen(q->code), q->code}, uv;
+		if (!c && mdb_get(r->txn, registry.client_uscc, &uk, &uv) == 0)
+			c = client_by_id(r->txn, uv.mv_data, uv.mv_size);
+		if (c && list_match(r, q, c) && (!q->after[0] || strcmp(c->id, q->after) > 0))
 			list[n++] = c;
-		else
+		else if (c)
 			wire_free(&c->base);
+	} else {
+		MDB_dbi dbi = by_name ? registry.client_name : q->ae[0] ? registry.client_ae : registry.clients;
+		char start[600];
+		size_t slen = q->ae[0] && !by_name ? registry_index_key(start, sizeof start, q->ae, q->after, strlen(q->after))
+						   : (size_t)snprintf(start, sizeof start, "%s", q->after);
+		size_t plen = q->ae[0] && !by_name ? strlen(q->ae) + 1 : 0; /* the client_ae prefix */
+		MDB_cursor *cur;
+		if ((rc = mdb_cursor_open(r->txn, dbi, &cur)) != 0) {
+			free(list);
+			return svc_db_error(r, rc, "clients");
+		}
+		MDB_val k = {slen, start}, v;
+		rc = slen ? mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE) : mdb_cursor_get(cur, &k, &v, MDB_FIRST);
+		if (rc == 0 && slen > plen && k.mv_size == slen && memcmp(k.mv_data, start, slen) == 0)
+			rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT);
+		for (; rc == 0; rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+			if (plen && (k.mv_size < plen || memcmp(k.mv_data, start, plen) != 0))
+				break;
+			Aedesk__Client *c;
+			if (by_name) {
+				if (q->name_contains[0] && !memmem(k.mv_data, k.mv_size, q->name_contains, strlen(q->name_contains)))
+					continue;
+				c = client_by_id(r->txn, v.mv_data, v.mv_size);
+			} else if (plen)
+				c = client_by_id(r->txn, (const char *)k.mv_data + plen, k.mv_size - plen);
+			else
+				c = (Aedesk__Client *)wire_unpack(&aedesk__client__descriptor, v.mv_data, v.mv_size, NULL);
+			if (!c)
+				continue;
+			if (!list_match(r, q, c)) {
+				wire_free(&c->base);
+				continue;
+			}
+			if (n == limit) {
+				more = 1;
+				wire_free(&c->base);
+				break;
+			}
+			list[n++] = c;
+		}
+		mdb_cursor_close(cur);
 	}
-	mdb_cursor_close(cur);
 	Aedesk__ClientListReply rep = AEDESK__CLIENT_LIST_REPLY__INIT;
 	rep.n_clients = n;
 	rep.clients = list;
-	rep.next_after = (more && n) ? list[n - 1]->id : "";
+	rep.next_after = (more && n) ? (by_name ? list[n - 1]->name : list[n - 1]->id) : "";
 	rc = svc_reply(r, &rep.base);
 	for (size_t i = 0; i < n; i++)
 		wire_free(&list[i]->base);
 	free(list);
 	return rc;
+}
+
+/*
+ * registry_index_backfill builds client_ae for a store from before the index existed
+ * (run at start; a no-op once client_ae has rows or there are no clients).
+ */
+int registry_index_backfill(MDB_txn *txn)
+{
+	MDB_stat st;
+	if (mdb_stat(txn, registry.client_ae, &st) != 0 || st.ms_entries > 0)
+		return 0;
+	MDB_cursor *cur;
+	int rc = mdb_cursor_open(txn, registry.clients, &cur);
+	if (rc)
+		return rc;
+	MDB_val k, v;
+	for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0; rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+		Aedesk__Client *c = (Aedesk__Client *)wire_unpack(&aedesk__client__descriptor, v.mv_data, v.mv_size, NULL);
+		if (!c)
+			continue;
+		char key[160];
+		MDB_val ik = {registry_index_key(key, sizeof key, c->ae, c->id, strlen(c->id)), key}, iv = {0, ""};
+		int prc = c->ae[0] ? mdb_put(txn, registry.client_ae, &ik, &iv, 0) : 0;
+		wire_free(&c->base);
+		if (prc) {
+			mdb_cursor_close(cur);
+			return prc;
+		}
+	}
+	mdb_cursor_close(cur);
+	return rc == MDB_NOTFOUND ? 0 : rc;
 }

@@ -16,7 +16,8 @@
  *
  * SEE ALSO
  *	common/svc.h, proto/registry.proto, staff.c, clients.c, classes.c, contacts.c,
- *	visits.c, contracts.c
+ *	visits.c, contracts.c,
+ *	profile.c, prospects.c, import.c
  */
 #include "registry.h"
 
@@ -46,6 +47,16 @@ static const struct svc_handler handlers[] = {
 	{&aedesk__contract_add_request__descriptor, registry_contract_add, SVC_WRITES},
 	{&aedesk__contract_get_request__descriptor, registry_contract_get, 0},
 	{&aedesk__contract_list_request__descriptor, registry_contract_list, 0},
+	{&aedesk__profile_get_request__descriptor, registry_profile_get, 0},
+	{&aedesk__profile_set_request__descriptor, registry_profile_set, SVC_WRITES},
+	{&aedesk__prospect_add_request__descriptor, registry_prospect_add, SVC_WRITES},
+	{&aedesk__prospect_get_request__descriptor, registry_prospect_get, 0},
+	{&aedesk__prospect_advance_request__descriptor, registry_prospect_advance, SVC_WRITES},
+	{&aedesk__prospect_lose_request__descriptor, registry_prospect_lose, SVC_WRITES},
+	{&aedesk__prospect_win_request__descriptor, registry_prospect_win, SVC_WRITES},
+	{&aedesk__prospect_intent_request__descriptor, registry_prospect_intent, SVC_WRITES},
+	{&aedesk__prospect_list_request__descriptor, registry_prospect_list, 0},
+	{&aedesk__client_import_request__descriptor, registry_client_import, SVC_WRITES},
 };
 
 static const store_table tables[] = {
@@ -61,6 +72,12 @@ static const store_table tables[] = {
 	{"client_visits", &registry.client_visits},
 	{"contracts", &registry.contracts},
 	{"client_contracts", &registry.client_contracts},
+	{"profiles", &registry.profiles},
+	{"client_uscc", &registry.client_uscc},
+	{"client_ae", &registry.client_ae},
+	{"prospects", &registry.prospects},
+	{"import_stage", &registry.import_stage},
+	{"import_meta", &registry.import_meta},
 	{NULL, NULL},
 };
 

@@ -17,7 +17,14 @@
  *	  contracts        contract id "H000001" -> aedesk.Contract
  *	  client_contracts client id \0 contract id -> ""
  *	  reg_meta         "client_seq", "contact_seq", "visit_seq", "contract_seq",
- *	                   "hist_seq" -> be64(last number used)
+ *	                   "hist_seq", "prospect_seq" -> be64(last number used)
+ *	issue 3 (profile.c, prospects.c, search in clients.c, import.c):
+ *	  profiles         client id -> aedesk.ClientProfile (the 客户基本资料 dossier)
+ *	  client_uscc      USCC -> client id (unique)
+ *	  client_ae        AE staff id \0 client id -> "" (list by AE without a scan)
+ *	  prospects        prospect id "P000001" -> aedesk.Prospect
+ *	  import_stage     import id \0 be64(line) -> aedesk.ImportRow (staged chunks)
+ *	  import_meta      import id -> be64(created_ms) (stages older than a day are dropped)
  */
 #ifndef AEDESK_REGISTRY_H
 #define AEDESK_REGISTRY_H
@@ -29,6 +36,7 @@ struct registry {
 	MDB_dbi staff, clients, client_name, meta;
 	MDB_dbi client_hist, contacts, client_contacts, visits, visit_time, client_visits;
 	MDB_dbi contracts, client_contracts;
+	MDB_dbi profiles, client_uscc, client_ae, prospects, import_stage, import_meta;
 	uint8_t sk[crypto_sign_SECRETKEYBYTES];
 	int64_t token_ttl_ms;
 };
@@ -69,6 +77,35 @@ int registry_visit_list(svc_req *r, const ProtobufCMessage *in);
 int registry_contract_add(svc_req *r, const ProtobufCMessage *in);
 int registry_contract_get(svc_req *r, const ProtobufCMessage *in);
 int registry_contract_list(svc_req *r, const ProtobufCMessage *in);
+
+/* profile.c: the client dossier (客户基本资料) and R-PROFILE-1 completeness */
+int registry_profile_get(svc_req *r, const ProtobufCMessage *in);
+int registry_profile_set(svc_req *r, const ProtobufCMessage *in);
+
+/* prospects.c: the new-client pipeline (开发新客户) */
+int registry_prospect_add(svc_req *r, const ProtobufCMessage *in);
+int registry_prospect_get(svc_req *r, const ProtobufCMessage *in);
+int registry_prospect_advance(svc_req *r, const ProtobufCMessage *in);
+int registry_prospect_lose(svc_req *r, const ProtobufCMessage *in);
+int registry_prospect_win(svc_req *r, const ProtobufCMessage *in);
+int registry_prospect_intent(svc_req *r, const ProtobufCMessage *in);
+int registry_prospect_list(svc_req *r, const ProtobufCMessage *in);
+
+/* import.c: all-or-nothing CSV import in staged chunks */
+int registry_client_import(svc_req *r, const ProtobufCMessage *in);
+
+/*
+ * registry_client_create adds a client (name unique, class, AE an AE) with its
+ * indexes, history line and ClientAdded event; id gets the new id. 0, or -1 with the
+ * reply set (field named). Used by client add, prospect win and import.
+ */
+int registry_client_create(svc_req *r, const char *name, const char *cls, const char *ae,
+    const char *uscc, const char *industry, const char *prospect_id, char *id, size_t idlen);
+/* registry_client_index_ae keeps client_ae in step with a client's AE ("" = none). */
+int registry_client_index_ae(svc_req *r, const char *id, const char *old_ae, const char *new_ae);
+
+/* registry_index_backfill: build the issue-3 indexes for an older store (at start). */
+int registry_index_backfill(MDB_txn *txn);
 
 /* registry_staff_get: 0 and *out (free with wire_free), or MDB_NOTFOUND. */
 int registry_staff_get(MDB_txn *txn, const char *id, Aedesk__Staff **out);

@@ -68,6 +68,11 @@ int registry_bootstrap(svc *s, svc_req *r)
 	sodium_mlock(registry.sk, sizeof registry.sk);
 	registry.token_ttl_ms = conf_int_or_die(c, "token_ttl_s", 12 * 3600, 60, 30 * 86400) * 1000;
 
+	int brc = registry_index_backfill(r->txn);
+	if (brc) {
+		snprintf(r->message, sizeof r->message, "client_ae index: %s", mdb_strerror(brc));
+		return -1;
+	}
 	MDB_stat st;
 	mdb_stat(r->txn, registry.staff, &st);
 	if (st.ms_entries > 0)

@@ -199,11 +199,11 @@ TEST(test_client_list_table_aligns_chinese_names_and_json_has_proto_fields)
 	CHECK_INT(h_cli(&h, NULL, out, sizeof out, "client", "add", "--name", "北京长城广告有限公司", "--class", "D", NULL), 0);
 	CHECK_INT(h_cli(&h, NULL, out, sizeof out, "client", "list", NULL), 0);
 	const char *want =
-	    "编号     名称                  分类  AE\n"
-	    "-------  --------------------  ----  --\n"
-	    "C000001  华夏食品              A\n"
-	    "C000002  ACME Ltd              B\n"
-	    "C000003  北京长城广告有限公司  D\n";
+	    "编号     名称                  分类  AE  行业  完整度\n"
+	    "-------  --------------------  ----  --  ----  ------\n"
+	    "C000001  华夏食品              A               0%\n"
+	    "C000002  ACME Ltd              B               0%\n"
+	    "C000003  北京长城广告有限公司  D               0%\n";
 	CHECK_STR(out, want);
 	CHECK_INT(h_cli(&h, NULL, out, sizeof out, "--json", "client", "list", "--class", "D", NULL), 0);
 	CHECK(h_contains(out, "\"id\": \"C000003\""));
