@@ -18,7 +18,8 @@
  *	latest heartbeat under "health") or, asked directly, the Health itself.
  *
  * DIAGNOSTICS
- *	Exit 0 when every service is up and none lags; 1 when any is down or lagging, so
+ *	Exit 0 when every service is up and none lags; 1 when any is down, lagging or has
+ *	an alert raised (store nearly full, periodic work stalled), so
  *	scripts and monitors can use it.
  */
 #include <stdlib.h>
@@ -137,7 +138,7 @@ static int cmd_status(int argc, char **argv)
 					     "任一服务停止或积压时退出码为 1。",
 					   "usage: aedesk status [--direct]\n"
 					   "Every service's state, from aedesk-status (or each service directly when it\n"
-					   "is not running; --direct always). Exits 1 when any service is down or lagging."));
+					   "is not running; --direct always). Exits 1 when any service is down, lagging or has an alert."));
 			return 0;
 		}
 		if (strcmp(argv[i], "--direct") == 0)
@@ -197,7 +198,8 @@ static int cmd_status(int argc, char **argv)
 				printf("\n");
 			}
 		}
-		bad |= !r.up || r.lagging;
+		/* Down, lagging, or any alert raised (a full store, stalled periodic work). */
+		bad |= !r.up || r.lagging || (ss && ss->known && ss->n_alerts > 0);
 		if (t)
 			add_row(t, &r);
 		wire_free(direct_h ? &direct_h->base : NULL);

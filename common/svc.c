@@ -145,6 +145,7 @@ struct svc {
 	char keys_dir[1024];
 	int64_t started_ms;
 	_Atomic uint64_t requests, errors, events_applied;
+	_Atomic int64_t last_tick_ms; /* when the tick last committed (UTC ms) */
 	int64_t heartbeat_ms, replay_idle_ms;
 	struct method_stats *stats; /* one per handler */
 	uint64_t allowed_uids[16];
@@ -831,6 +832,7 @@ static void run_tick(svc *s)
 				store_read_end(s->store, rt);
 			}
 			publish(s);
+			atomic_store(&s->last_tick_ms, wire_now_ms());
 			return;
 		} else if (rc != MDB_MAP_FULL) {
 			log_error("tick: commit failed: %s", mdb_strerror(rc));
@@ -1057,6 +1059,9 @@ static void health_fill(svc *s, Aedesk__Health *h, Aedesk__ConsumerCursor *cc,
 	h->requests = atomic_load(&s->requests);
 	h->errors = atomic_load(&s->errors);
 	h->events_applied = atomic_load(&s->events_applied);
+	h->tick_ms = s->decl->tick ? (s->decl->tick_ms > 0 ? s->decl->tick_ms : 1000) : 0;
+	h->last_tick_ms = atomic_load(&s->last_tick_ms);
+	h->sent_ms = wire_now_ms();
 	store_usage(s->store, &h->store_bytes, &h->map_bytes);
 	for (int i = 0; i < s->nsrc; i++) {
 		aedesk__consumer_cursor__init(&cc[i]);

@@ -21,7 +21,7 @@
  *	registry.
  *
  *	Config: jobs.lead_days.<kind> (R-JOB-3 minimum lead time in days, defaults in
- *	store.c), jobs.utc_offset_minutes (default 480: job numbers' year, day ends).
+ *	store.c), timezone_offset_min (default 480: job numbers' year, day ends).
  *
  * SEE ALSO
  *	proto/jobs.proto, jobs.h, jobs.c, stages.c, estimates.c, invoices.c, store.c,

@@ -67,13 +67,8 @@ int jobs_bootstrap(svc *s, svc_req *r)
 		}
 		lead[i].days = d;
 	}
-	int ok = 0;
-	int64_t off = conf_get_int(c, "jobs.utc_offset_minutes", 480, &ok);
-	if (ok < 0 || off < -14 * 60 || off > 14 * 60) {
-		snprintf(r->message, sizeof r->message, "jobs.utc_offset_minutes must be -840 to 840");
-		return -1;
-	}
-	jobs.utc_offset_ms = off * 60000;
+	/* The agency's zone, the same key for every service (scheduler, scorer). */
+	jobs.utc_offset_ms = conf_int_or_die(c, "timezone_offset_min", 480, -840, 840) * 60000;
 	return 0;
 }
 

@@ -22,7 +22,7 @@
 
 #define STATUS_MAX_WATCHED 32
 
-enum status_alert { ALERT_SILENT, ALERT_LAG, ALERT_STORE, ALERT_KINDS };
+enum status_alert { ALERT_SILENT, ALERT_LAG, ALERT_STORE, ALERT_STALLED, ALERT_KINDS };
 
 struct watched {
 	char name[32];
@@ -44,6 +44,7 @@ struct status {
 	uint64_t lag_events;         /* status.lag_events (1000) */
 	int64_t lag_ms;              /* status.lag_ms (60000) */
 	int store_pct;               /* status.store_alert_pct (80) */
+	int64_t stall_ms;            /* status.stall_ms (60000) */
 	int64_t sample_ms;           /* status.sample_ms (60000) */
 	int64_t keep_ms;             /* status.history_days (90) in ms */
 	MDB_dbi state, history;

@@ -13,6 +13,8 @@
  *	  since     up: when the process started; down: when it was last heard
  *	  lag       per consumer cursor: the source's last seq (from the source's own
  *	            latest heartbeat) minus the cursor
+ *	  stalled   up, but its periodic work (tick) has not completed for status.stall_ms
+ *	            (default 60 s, at least 10 periods): e.g. a scheduler that stopped firing
  *	  lagging   lag >= status.lag_events, or behind with a cursor that has not moved
  *	            for status.lag_ms; only for a service that is up (a silent one has
  *	            its own alert)
@@ -43,7 +45,7 @@
 
 struct status status = {.mu = PTHREAD_MUTEX_INITIALIZER};
 
-static const char *const alert_names[ALERT_KINDS] = {"silent", "lag", "store"};
+static const char *const alert_names[ALERT_KINDS] = {"silent", "lag", "store", "stalled"};
 
 const char *status_alert_name(int kind) { return alert_names[kind]; }
 
@@ -105,10 +107,10 @@ static void sub_cb(void *arg)
 	nng_recv_aio(status.sub, status.aio);
 }
 
+/* conf_ms: a setting of at least min; a bad value stops the service naming the key. */
 static int64_t conf_ms(const conf *c, const char *key, int64_t dflt, int64_t min)
 {
-	int64_t v = conf_get_int(c, key, dflt, NULL);
-	return v < min ? dflt : v;
+	return conf_int_or_die(c, key, dflt, min, INT64_MAX);
 }
 
 /*
@@ -124,6 +126,7 @@ int status_open(svc *s, svc_req *r)
 	status.lag_events = (uint64_t)conf_ms(c, "status.lag_events", 1000, 1);
 	status.lag_ms = conf_ms(c, "status.lag_ms", 60000, 0);
 	status.store_pct = (int)conf_ms(c, "status.store_alert_pct", 80, 1);
+	status.stall_ms = conf_ms(c, "status.stall_ms", 60000, 1000);
 	status.sample_ms = conf_ms(c, "status.sample_ms", 60000, 100);
 	status.keep_ms = conf_ms(c, "status.history_days", 90, 1) * 86400000;
 
@@ -230,6 +233,10 @@ static void alert_detail(int kind, const Aedesk__StatusService *ns, int64_t now,
 		    status.silent_periods, status.heartbeat_ms);
 	else if (kind == ALERT_LAG)
 		snprintf(buf, len, "a consumer is %" PRIu64 " event(s) behind its source", ns->max_lag);
+	else if (kind == ALERT_STALLED)
+		snprintf(buf, len, "its periodic work (every %" PRId64 " ms) has not completed for %.1f s",
+		    ns->health ? ns->health->tick_ms : 0,
+		    ns->health ? (double)(ns->health->sent_ms - ns->health->last_tick_ms) / 1000 : 0.0);
 	else
 		snprintf(buf, len, "store uses %.1f%% of its map", ns->store_use_permille / 10.0);
 }
@@ -387,6 +394,13 @@ int status_tick(svc *s, svc_req *r)
 			ns.store_use_permille = (uint32_t)(h->store_bytes * 1000 / h->map_bytes);
 		want[ALERT_SILENT] = !ns.up && (ns.known || now - status.started_ms >= grace);
 		want[ALERT_STORE] = ns.store_use_permille >= (uint32_t)status.store_pct * 10;
+		/* A service with periodic work (the scheduler firing reminders) that is up but
+		 * whose work has not completed for status.stall_ms (or 10 periods, if longer). */
+		if (ns.up && h && h->tick_ms > 0 && h->sent_ms > 0) {
+			int64_t limit = status.stall_ms > 10 * h->tick_ms ? status.stall_ms : 10 * h->tick_ms;
+			int64_t last = h->last_tick_ms ? h->last_tick_ms : h->started_ms;
+			want[ALERT_STALLED] = h->sent_ms - last >= limit;
+		}
 
 		char *names[ALERT_KINDS];
 		int64_t since[ALERT_KINDS];

@@ -8,6 +8,7 @@
 
 #include "check.h"
 #include "harness.h"
+#include "testsvc.pb-c.h"
 
 /* wait_inbox polls the admin's inbox until it contains text (or ms pass). */
 static int wait_inbox(harness *h, const char *text, int ms)
@@ -57,8 +58,43 @@ TEST(test_a_killed_service_alerts_the_admin_inbox_and_its_recovery_clears_it)
 	CHECK_INT(h_teardown(&h), 0);
 }
 
+static void touch(harness *h, const char *key)
+{
+	Aedesk__TouchRequest q = AEDESK__TOUCH_REQUEST__INIT;
+	q.key = (char *)key;
+	CHECK_INT(h_call(h, "testsvc", &q.base, &aedesk__touch_reply__descriptor, NULL), 0);
+}
+
+/* A service whose periodic work stops (as a scheduler that stopped firing would) while it
+ * still answers and beats: the status service raises "stalled", and clears it. */
+TEST(test_a_service_whose_periodic_work_stops_raises_stalled_and_clears)
+{
+	harness h;
+	CHECK(h_setup(&h, "stall") == 0);
+	h_conf_add(&h, "services", "registry,testsvc,status,scheduler");
+	h_conf_add(&h, "status.http", "off");
+	h_conf_add(&h, "status.stall_ms", "1000");
+	CHECK(h_start(&h, "registry") == 0);
+	CHECK(h_start(&h, "testsvc") == 0);
+	CHECK(h_start(&h, "status") == 0);
+	CHECK(h_start(&h, "scheduler") == 0);
+	CHECK(h_login_admin(&h) == 0);
+	char out[8192];
+	h_sleep_ms(1500);
+	CHECK_INT(h_cli(&h, NULL, out, sizeof out, "--lang", "en", "status", NULL), 0);
+	touch(&h, "stall"); /* its tick now fails every time */
+	CHECK(wait_inbox(&h, "aedesk-testsvc 出现告警（stalled）", 15000) == 0);
+	CHECK_INT(h_cli(&h, NULL, out, sizeof out, "--lang", "en", "status", NULL), 1);
+	CHECK(h_contains(out, "stalled"));
+	touch(&h, "stall"); /* working again */
+	CHECK(wait_inbox(&h, "aedesk-testsvc 已恢复（stalled）", 15000) == 0);
+	CHECK_INT(h_cli(&h, NULL, out, sizeof out, "--lang", "en", "status", NULL), 0);
+	CHECK_INT(h_teardown(&h), 0);
+}
+
 int main(void)
 {
 	RUN(test_a_killed_service_alerts_the_admin_inbox_and_its_recovery_clears_it);
+	RUN(test_a_service_whose_periodic_work_stops_raises_stalled_and_clears);
 	return check_summary();
 }

@@ -6,7 +6,9 @@
  *	Consumes every registry event and records each seq it applies, so a test can
  *	prove "every event once": applied == last seq, duplicates == 0, missing == 0.
  *	Its Touch request sleeps delay_ms before counting, so a test can make a handler
- *	slower than REQ's resend time and prove the request still runs once.
+ *	slower than REQ's resend time and prove the request still runs once. Its tick
+ *	fails while the key "stall" has been touched an odd number of times, so a test
+ *	can stop its periodic work (the status service must notice) and start it again.
  *
  *	Tables: seen  be64(seq) -> be64(times applied); counts  key -> be64(touches);
  *	        stats "duplicates" -> be64.
@@ -78,6 +80,15 @@ static int record_event(svc_req *r, const ProtobufCMessage *ev)
 	return rc ? svc_db_error(r, rc, "seen") : 0;
 }
 
+/* tick: periodic work that fails on demand (see above). */
+static int tick(svc *s, svc_req *r)
+{
+	(void)s;
+	if (store_get_u64(r->txn, counts, "stall", 0) % 2)
+		return svc_failf(r, AEDESK__STATUS__UNAVAILABLE, "测试：周期任务已暂停", "test: periodic work paused");
+	return 0;
+}
+
 static const struct svc_handler handlers[] = {
 	{&aedesk__touch_request__descriptor, touch, SVC_WRITES | SVC_PUBLIC},
 	{&aedesk__consumer_stats_request__descriptor, consumer_stats, SVC_PUBLIC},
@@ -95,6 +106,8 @@ static const struct svc_decl decl = {
 	.events = events,
 	.nevents = 1,
 	.tables = tables,
+	.tick = tick,
+	.tick_ms = 100,
 };
 
 int main(int argc, char **argv) { return svc_main(&decl, argc, argv); }
