@@ -123,6 +123,12 @@ struct source {
 	int64_t last_replay_ms;
 	int64_t next_try_ms;
 	int64_t backoff_ms;        /* after a failed replay: doubles to 30 s, reset on success */
+	/* NNG 1.5.2 dialers can stop dialing for good when the peer dies between accept and
+	 * the SP handshake: a source we hear nothing from is dialed again (source_redial). */
+	nng_dialer sub_d, req_d;
+	char sub_url[512], req_url[512];
+	_Atomic int64_t heard_ms;  /* last event or heartbeat on sub */
+	int64_t answered_ms;       /* last replay answer on req */
 };
 
 struct svc {
@@ -922,6 +928,7 @@ static void replay_from(svc *s, struct source *src)
 			nng_free(rb, rl);
 			return;
 		}
+		src->answered_ms = wire_now_ms();
 		size_t n = rr->n_events;
 		struct item **items = calloc(n ? n : 1, sizeof *items);
 		size_t k = 0;
@@ -1189,6 +1196,7 @@ static void sub_cb(void *arg)
 	if (rv == NNG_ECLOSED || rv == NNG_ECANCELED)
 		return;
 	if (rv == 0) {
+		atomic_store(&src->heard_ms, wire_now_ms());
 		nng_msg *m = nng_aio_get_msg(src->aio);
 		const char *b = nng_msg_body(m);
 		size_t len = nng_msg_len(m);
@@ -1363,16 +1371,42 @@ static void open_sockets(svc *s)
 		nng_socket_set_ms(src->req, NNG_OPT_RECVTIMEO, 1000);
 		nng_socket_set_ms(src->req, NNG_OPT_SENDTIMEO, 1000);
 		nng_socket_set_ms(src->req, NNG_OPT_REQ_RESENDTIME, 10000);
-		conf_endpoint(s->conf, src->name, "pub", url, sizeof url);
-		nng_dial(src->sub, url, NULL, NNG_FLAG_NONBLOCK);
-		conf_endpoint(s->conf, src->name, "rep", url, sizeof url);
-		nng_dial(src->req, url, NULL, NNG_FLAG_NONBLOCK);
+		conf_endpoint(s->conf, src->name, "pub", src->sub_url, sizeof src->sub_url);
+		nng_dial(src->sub, src->sub_url, &src->sub_d, NNG_FLAG_NONBLOCK);
+		conf_endpoint(s->conf, src->name, "rep", src->req_url, sizeof src->req_url);
+		nng_dial(src->req, src->req_url, &src->req_d, NNG_FLAG_NONBLOCK);
+		atomic_store(&src->heard_ms, wire_now_ms());
+		src->answered_ms = wire_now_ms();
 		nng_recv_aio(src->sub, src->aio);
 	}
 	for (int i = 0; i < s->nworkers; i++) {
 		s->workers[i].state = W_RECV;
 		nng_ctx_recv(s->workers[i].ctx, s->workers[i].aio);
 	}
+}
+
+/*
+ * source_redial replaces a source's sub or req dialer when we have heard nothing on it
+ * for five heartbeats (at least 5 s): no event or heartbeat on sub, or no answer to a
+ * wanted replay on req. NNG 1.5.2 leaves a dialer dead when the peer was killed between
+ * accept and the SP handshake, and the consumer would never catch up again
+ * (tests/chaos: aedesk-chaos --victims registry).
+ */
+static void source_redial(svc *s, struct source *src, int64_t now, int sub)
+{
+	log_warn("no %s from %s for %lld ms: dialing it again", sub ? "event or heartbeat" : "answer to replay",
+	    src->name, (long long)(now - (sub ? atomic_load(&src->heard_ms) : src->answered_ms)));
+	if (sub) {
+		nng_dialer_close(src->sub_d);
+		nng_dial(src->sub, src->sub_url, &src->sub_d, NNG_FLAG_NONBLOCK);
+		atomic_store(&src->heard_ms, now);
+	} else {
+		nng_dialer_close(src->req_d);
+		nng_dial(src->req, src->req_url, &src->req_d, NNG_FLAG_NONBLOCK);
+		src->answered_ms = now;
+	}
+	src->need_replay = 1;
+	(void)s;
 }
 
 /* ---- start and stop ---- */
@@ -1524,6 +1558,11 @@ int svc_main(const struct svc_decl *decl, int argc, char **argv)
 			int idle = now - src->last_replay_ms >= s->replay_idle_ms;
 			if ((src->need_replay || idle) && now >= src->next_try_ms)
 				replay_from(s, src);
+			int64_t quiet = 5 * s->heartbeat_ms < 5000 ? 5000 : 5 * s->heartbeat_ms;
+			if (now - atomic_load(&src->heard_ms) > quiet)
+				source_redial(s, src, now, 1);
+			if (src->need_replay && now - src->answered_ms > quiet)
+				source_redial(s, src, now, 0);
 		}
 		if (s->decl->tick && now >= next_tick) {
 			run_tick(s);
