@@ -15,7 +15,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "log.h"
 #include "wire.h"
@@ -221,4 +224,104 @@ int store_exists(MDB_txn *txn, MDB_dbi dbi, const void *key, size_t klen)
 {
 	MDB_val k = {klen, (void *)key}, v;
 	return mdb_get(txn, dbi, &k, &v) == 0;
+}
+
+/* walk_all reads every record of every table; returns 0 or an LMDB error. */
+static int walk_all(MDB_env *env, uint64_t *records)
+{
+	MDB_txn *txn;
+	MDB_dbi main_dbi;
+	MDB_cursor *mc;
+	int rc = mdb_txn_begin(env, NULL, MDB_RDONLY, &txn);
+	if (rc)
+		return rc;
+	if ((rc = mdb_dbi_open(txn, NULL, 0, &main_dbi)) != 0 || (rc = mdb_cursor_open(txn, main_dbi, &mc)) != 0) {
+		mdb_txn_abort(txn);
+		return rc;
+	}
+	MDB_val k, v;
+	volatile uint8_t sink = 0;
+	while ((rc = mdb_cursor_get(mc, &k, &v, MDB_NEXT_NODUP)) == 0) {
+		char name[512];
+		if (k.mv_size >= sizeof name)
+			continue;
+		memcpy(name, k.mv_data, k.mv_size);
+		name[k.mv_size] = 0;
+		MDB_dbi dbi;
+		MDB_cursor *c;
+		if (mdb_dbi_open(txn, name, 0, &dbi) != 0)
+			continue; /* a plain key in the main table, not a table */
+		if ((rc = mdb_cursor_open(txn, dbi, &c)) != 0)
+			break;
+		MDB_val rk, rv;
+		while ((rc = mdb_cursor_get(c, &rk, &rv, MDB_NEXT)) == 0) {
+			for (size_t i = 0; i < rk.mv_size; i++)
+				sink ^= ((const uint8_t *)rk.mv_data)[i];
+			for (size_t i = 0; i < rv.mv_size; i++)
+				sink ^= ((const uint8_t *)rv.mv_data)[i];
+			(*records)++;
+		}
+		mdb_cursor_close(c);
+		if (rc != MDB_NOTFOUND)
+			break;
+		rc = 0;
+	}
+	(void)sink;
+	mdb_cursor_close(mc);
+	mdb_txn_abort(txn);
+	return rc == MDB_NOTFOUND ? 0 : rc;
+}
+
+int store_check(const char *dir, char *err, size_t errlen)
+{
+	char path[1100];
+	snprintf(path, sizeof path, "%s/data.mdb", dir);
+	if (access(path, F_OK) != 0)
+		return 0; /* a new store */
+	int fd[2];
+	if (pipe(fd) != 0) {
+		snprintf(err, errlen, "%s: cannot check the store: %s", dir, strerror(errno));
+		return -1;
+	}
+	pid_t pid = fork();
+	if (pid < 0) {
+		close(fd[0]);
+		close(fd[1]);
+		snprintf(err, errlen, "%s: cannot check the store: %s", dir, strerror(errno));
+		return -1;
+	}
+	if (pid == 0) {
+		close(fd[0]);
+		MDB_env *env;
+		uint64_t records = 0;
+		int rc = mdb_env_create(&env);
+		if (rc == 0) {
+			mdb_env_set_maxdbs(env, STORE_MAX_DBS);
+			rc = mdb_env_open(env, dir, MDB_RDONLY | MDB_NOTLS, 0600);
+		}
+		if (rc == 0)
+			rc = walk_all(env, &records);
+		char msg[256];
+		int n = snprintf(msg, sizeof msg, "%s", rc ? mdb_strerror(rc) : "");
+		ssize_t w = write(fd[1], msg, (size_t)n);
+		(void)w;
+		_exit(rc ? 1 : 0);
+	}
+	close(fd[1]);
+	char msg[256] = "";
+	ssize_t n = read(fd[0], msg, sizeof msg - 1);
+	msg[n > 0 ? n : 0] = 0;
+	close(fd[0]);
+	int status = 0;
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		return 0;
+	if (WIFSIGNALED(status))
+		snprintf(msg, sizeof msg, "reading it crashed (%s)", strsignal(WTERMSIG(status)));
+	snprintf(err, errlen,
+	    "%s: the store is damaged (%s); the service will not run on it. Restore the last backup "
+	    "(aedesk admin restore DIR)",
+	    dir, msg[0] ? msg : "walk failed");
+	return -1;
 }

@@ -39,6 +39,13 @@ typedef struct store_table {
 int store_open(store **out, const char *dir, const store_table *tables, size_t initial_map,
     char *err, size_t errlen);
 void store_close(store *s);
+/*
+ * store_check walks every table and record of the store in dir in a child process
+ * (a damaged page can crash LMDB, which keeps no checksums), before the service opens
+ * it: 0 when the walk completed (or there is no store yet), else -1 with what went
+ * wrong in err. A sequential read of the file.
+ */
+int store_check(const char *dir, char *err, size_t errlen);
 MDB_env *store_env(store *s);
 const char *store_dir(store *s);
 

@@ -1442,6 +1442,12 @@ static void open_store(svc *s)
 	char dir[1024], err[1200];
 	snprintf(dir, sizeof dir, "%s/%s", conf_get(s->conf, "data_dir", "/var/lib/aedesk"),
 	    s->decl->name);
+	/* A damaged store is refused before it serves anything (LMDB keeps no checksums). */
+	const char *check = conf_get(s->conf, "store_check", "on");
+	if (strcmp(check, "on") != 0 && strcmp(check, "off") != 0)
+		log_fatal("%s: store_check must be on or off, not \"%s\"", conf_path(s->conf), check);
+	if (strcmp(check, "on") == 0 && store_check(dir, err, sizeof err) != 0)
+		log_fatal("%s", err);
 	size_t map = (size_t)conf_int_or_die(s->conf, "map_mb", 64, 1, 1 << 20) << 20;
 	if (store_open(&s->store, dir, t, map, err, sizeof err) != 0)
 		log_fatal("%s", err);
