@@ -351,3 +351,56 @@ int h_login_admin(harness *h)
 		return -1;
 	return h_login(h, "admin", pw);
 }
+
+uint64_t h_last_seq(harness *h, const char *service, const char *cursor_of)
+{
+	Aedesk__HealthRequest q = AEDESK__HEALTH_REQUEST__INIT;
+	Aedesk__Health *r = NULL;
+	uint64_t v = 0;
+	if (h_call(h, service, &q.base, &aedesk__health__descriptor, (ProtobufCMessage **)&r) == 0 && r) {
+		if (!cursor_of)
+			v = r->last_seq;
+		for (size_t i = 0; cursor_of && i < r->n_cursors; i++)
+			if (strcmp(r->cursors[i]->source, cursor_of) == 0)
+				v = r->cursors[i]->seq;
+	}
+	wire_free(r ? &r->base : NULL);
+	return v;
+}
+
+int h_wait_consumer(harness *h, const char *consumer, const char *source, int ms)
+{
+	uint64_t want = h_last_seq(h, source, NULL);
+	for (int waited = 0; waited < ms; waited += 50) {
+		if (h_last_seq(h, consumer, source) >= want)
+			return 0;
+		h_sleep_ms(50);
+	}
+	return -1;
+}
+
+void h_local_time(int minutes_from_now, char *buf, size_t len)
+{
+	time_t t = time(NULL) + (time_t)minutes_from_now * 60;
+	struct tm tm;
+	localtime_r(&t, &tm);
+	strftime(buf, len, "%Y-%m-%d %H:%M", &tm);
+}
+
+void h_local_date(int days_from_now, char *buf, size_t len)
+{
+	time_t t = time(NULL) + (time_t)days_from_now * 86400;
+	struct tm tm;
+	localtime_r(&t, &tm);
+	strftime(buf, len, "%Y-%m-%d", &tm);
+}
+
+void h_write_file(harness *h, const char *name, const char *text, char *path, size_t len)
+{
+	snprintf(path, len, "%s/%s", h->home, name);
+	FILE *f = fopen(path, "w");
+	if (f) {
+		fputs(text, f);
+		fclose(f);
+	}
+}

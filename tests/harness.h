@@ -20,6 +20,7 @@
 #define AEDESK_HARNESS_H
 
 #include <protobuf-c/protobuf-c.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "client.h"
@@ -62,9 +63,39 @@ int h_login_admin(harness *h);
 int h_call(harness *h, const char *service, const ProtobufCMessage *req,
     const ProtobufCMessageDescriptor *rd, ProtobufCMessage **reply);
 aeclient *h_client(harness *h, const char *service, int timeout_ms);
+/* h_last_seq: a service's newest outbox seq, or (cursor_of set) its cursor for that source. */
+uint64_t h_last_seq(harness *h, const char *service, const char *cursor_of);
+/* h_wait_consumer waits until consumer has applied everything source has; -1 after ms. */
+int h_wait_consumer(harness *h, const char *consumer, const char *source, int ms);
+/* h_local_time: "YYYY-MM-DD HH:MM" in the local zone, minutes from now (h_local_date: the date). */
+void h_local_time(int minutes_from_now, char *buf, size_t len);
+void h_local_date(int days_from_now, char *buf, size_t len);
+/* h_write_file writes text to name in the harness's home; its path goes to path. */
+void h_write_file(harness *h, const char *name, const char *text, char *path, size_t len);
 /* h_read_file reads a small file into buf; -1 if missing. */
 int h_read_file(const char *path, char *buf, size_t len);
 void h_sleep_ms(int ms);
 int h_contains(const char *hay, const char *needle);
+
+/*
+ * Steps of a CLI test, for files that declare `static char out[...], err[...]`:
+ * H_OK runs the command and expects exit 0; H_REFUSED expects exit 1 with the status
+ * name and a piece of the message on stderr (printed when it is missing).
+ */
+#define H_OK(h, ...)                                                                               \
+	do {                                                                                       \
+		int h_ok_rc_ = h_cli_err(h, NULL, out, sizeof out, err, sizeof err, __VA_ARGS__, NULL); \
+		CHECK_INT(h_ok_rc_, 0);                                                            \
+		if (h_ok_rc_)                                                                      \
+			fprintf(stderr, "    stderr: %s\n", err);                                     \
+	} while (0)
+#define H_REFUSED(h, status, needle, ...)                                                          \
+	do {                                                                                       \
+		CHECK_INT(h_cli_err(h, NULL, out, sizeof out, err, sizeof err, __VA_ARGS__, NULL), 1); \
+		CHECK(h_contains(err, status));                                                    \
+		CHECK(h_contains(err, needle));                                                    \
+		if (!h_contains(err, needle) || !h_contains(err, status))                          \
+			fprintf(stderr, "    stderr: %s\n", err);                                     \
+	} while (0)
 
 #endif

@@ -19,67 +19,6 @@
 
 static char out[65536], err[8192], before[65536], after[65536];
 
-static uint64_t last_seq(harness *h, const char *svc, const char *cursor_of)
-{
-	Aedesk__HealthRequest q = AEDESK__HEALTH_REQUEST__INIT;
-	Aedesk__Health *r = NULL;
-	uint64_t v = 0;
-	if (h_call(h, svc, &q.base, &aedesk__health__descriptor, (ProtobufCMessage **)&r) == 0 && r) {
-		if (!cursor_of)
-			v = r->last_seq;
-		for (size_t i = 0; cursor_of && i < r->n_cursors; i++)
-			if (strcmp(r->cursors[i]->source, cursor_of) == 0)
-				v = r->cursors[i]->seq;
-	}
-	wire_free(r ? &r->base : NULL);
-	return v;
-}
-
-static int wait_jobs_caught_up(harness *h)
-{
-	uint64_t want = last_seq(h, "registry", NULL);
-	for (int i = 0; i < 200; i++) {
-		if (last_seq(h, "jobs", "registry") >= want)
-			return 0;
-		h_sleep_ms(50);
-	}
-	return -1;
-}
-
-/* at: local "YYYY-MM-DD HH:MM" (the agency's zone, as the command reads it) `min` from now. */
-static void at(int min, char *buf, size_t len)
-{
-	time_t t = time(NULL) + (time_t)min * 60;
-	struct tm tm;
-	localtime_r(&t, &tm);
-	strftime(buf, len, "%Y-%m-%d %H:%M", &tm);
-}
-
-static void write_file(harness *h, const char *name, const char *text, char *path, size_t len)
-{
-	snprintf(path, len, "%s/%s", h->home, name);
-	FILE *f = fopen(path, "w");
-	if (f) {
-		fputs(text, f);
-		fclose(f);
-	}
-}
-
-#define REFUSED(h, status, needle, ...)                                                           \
-	do {                                                                                          \
-		CHECK_INT(h_cli_err(h, NULL, out, sizeof out, err, sizeof err, __VA_ARGS__, NULL), 1);   \
-		CHECK(h_contains(err, status));                                                           \
-		CHECK(h_contains(err, needle));                                                           \
-		if (!h_contains(err, needle) || !h_contains(err, status))                                 \
-			fprintf(stderr, "    stderr: %s\n", err);                                             \
-	} while (0)
-#define OK(h, ...)                                                                                \
-	do {                                                                                          \
-		int ok_rc_ = h_cli_err(h, NULL, out, sizeof out, err, sizeof err, __VA_ARGS__, NULL);    \
-		CHECK_INT(ok_rc_, 0);                                                                     \
-		if (ok_rc_)                                                                               \
-			fprintf(stderr, "    stderr: %s\n", err);                                             \
-	} while (0)
 static void show(harness *h, const char *id, char *buf, size_t len)
 {
 	if (h_cli(h, NULL, buf, len, "--json", "job", "show", id, NULL) != 0)
@@ -93,12 +32,6 @@ static void show(harness *h, const char *id, char *buf, size_t len)
 	} while (0)
 
 static void as(harness *h, const char *who) { CHECK(h_login(h, who, "pass-word-123") == 0); }
-
-static void day(int days, char *buf, size_t len)
-{
-	at(days * 24 * 60, buf, len);
-	buf[10] = 0;
-}
 
 static const char brief_md[] =
     "## 背景\n礼盒销量下滑。\n## 目标\n增长 20%。\n## 目标受众\n城市家庭。\n## 洞察\n送礼要体面。\n"
@@ -118,122 +51,122 @@ TEST(test_rjob9_rights_before_the_proposal_proofs_before_production_flights_and_
 		CHECK_INT(h_cli(&h, "pass-word-123\n", out, sizeof out, "staff", "add", staff[i][0], "--name", staff[i][1],
 		    "--role", staff[i][2], "--manager", staff[i][3], "--password-stdin", NULL), 0);
 	as(&h, "sun.ae");
-	OK(&h, "client", "add", "--name", "华夏食品", "--class", "A");
-	CHECK(wait_jobs_caught_up(&h) == 0);
+	H_OK(&h, "client", "add", "--name", "华夏食品", "--class", "A");
+	CHECK(h_wait_consumer(&h, "jobs", "registry", 10000) == 0);
 	char brief[400], strategy[400], fb[600], fbpart[400], due[16], d1[16], d2[16], d3[16];
-	write_file(&h, "brief.md", brief_md, brief, sizeof brief);
-	write_file(&h, "strategy.md", "情感诉求，团圆。\n", strategy, sizeof strategy);
-	day(40, due, sizeof due);
-	day(3, d1, sizeof d1);
-	day(10, d2, sizeof d2);
-	day(17, d3, sizeof d3);
-	OK(&h, "job", "open", "C000001", "--title", "春节报纸广告", "--kind", "print", "--due", due, "--brief", brief);
-	OK(&h, "strategy", "set", "C000001", "--file", strategy);
+	h_write_file(&h, "brief.md", brief_md, brief, sizeof brief);
+	h_write_file(&h, "strategy.md", "情感诉求，团圆。\n", strategy, sizeof strategy);
+	h_local_date(40, due, sizeof due);
+	h_local_date(3, d1, sizeof d1);
+	h_local_date(10, d2, sizeof d2);
+	h_local_date(17, d3, sizeof d3);
+	H_OK(&h, "job", "open", "C000001", "--title", "春节报纸广告", "--kind", "print", "--due", due, "--brief", brief);
+	H_OK(&h, "strategy", "set", "C000001", "--file", strategy);
 	/* To the sketch: CD told, brief signed by AD and CD (the number), advanced. */
 	as(&h, "wu.cd");
-	OK(&h, "job", "sign", "J000001");
+	H_OK(&h, "job", "sign", "J000001");
 	as(&h, "sun.ae");
-	OK(&h, "job", "advance", "J000001");
+	H_OK(&h, "job", "advance", "J000001");
 	as(&h, "zhao.ad");
-	OK(&h, "job", "sign", "J000001");
+	H_OK(&h, "job", "sign", "J000001");
 	as(&h, "wu.cd");
-	OK(&h, "job", "sign", "J000001");
+	H_OK(&h, "job", "sign", "J000001");
 	as(&h, "zhao.ad");
-	OK(&h, "job", "advance", "J000001");
+	H_OK(&h, "job", "advance", "J000001");
 	as(&h, "wu.cd");
-	OK(&h, "job", "sign", "J000001");
+	H_OK(&h, "job", "sign", "J000001");
 	as(&h, "zhao.ad");
-	OK(&h, "job", "sign", "J000001", "--as", "am");
+	H_OK(&h, "job", "sign", "J000001", "--as", "am");
 
 	/* R-JOB-9: the presentation (the client's sign-off of the sketch) waits for the rights. */
 	as(&h, "sun.ae");
 	SNAP(&h, "J000001");
-	REFUSED(&h, "FAILED_PRECONDITION", "R-JOB-9", "job", "sign", "J000001", "--client", "王经理");
+	H_REFUSED(&h, "FAILED_PRECONDITION", "R-JOB-9", "job", "sign", "J000001", "--client", "王经理");
 	CHECK(h_contains(err, "图片") && h_contains(err, "模特") && h_contains(err, "音乐"));
 	UNCHANGED(&h, "J000001");
-	REFUSED(&h, "INVALID_ARGUMENT", "R-JOB-9", "job", "rights", "J000001", "--image", "maybe");
+	H_REFUSED(&h, "INVALID_ARGUMENT", "R-JOB-9", "job", "rights", "J000001", "--image", "maybe");
 	UNCHANGED(&h, "J000001");
-	OK(&h, "job", "rights", "J000001", "--image", "cleared", "--model", "n/a");
+	H_OK(&h, "job", "rights", "J000001", "--image", "cleared", "--model", "n/a");
 	SNAP(&h, "J000001");
-	REFUSED(&h, "FAILED_PRECONDITION", "R-JOB-9", "job", "sign", "J000001", "--client", "王经理");
+	H_REFUSED(&h, "FAILED_PRECONDITION", "R-JOB-9", "job", "sign", "J000001", "--client", "王经理");
 	CHECK(h_contains(err, "尚未确认：音乐"));
 	UNCHANGED(&h, "J000001");
-	OK(&h, "job", "rights", "J000001", "--music", "cleared");
-	OK(&h, "job", "show", "J000001");
+	H_OK(&h, "job", "rights", "J000001", "--music", "cleared");
+	H_OK(&h, "job", "show", "J000001");
 	CHECK(h_contains(out, "image cleared") || h_contains(out, "图片 cleared"));
 	CHECK(h_contains(out, "rights") && h_contains(out, "music cleared"));
-	OK(&h, "job", "sign", "J000001", "--client", "王经理");
-	OK(&h, "job", "advance", "J000001");
+	H_OK(&h, "job", "sign", "J000001", "--client", "王经理");
+	H_OK(&h, "job", "advance", "J000001");
 
 	/* Feedback needs a flight; a flight its placements with real dates. */
-	write_file(&h, "fbpart.md", "## 一、广告发布清单\n晚报整版 3 次。\n## 竞争产品分析\n对手降价。\n", fbpart, sizeof fbpart);
+	h_write_file(&h, "fbpart.md", "## 一、广告发布清单\n晚报整版 3 次。\n## 竞争产品分析\n对手降价。\n", fbpart, sizeof fbpart);
 	char text[1024];
 	snprintf(text, sizeof text,
 	    "# 广告执行反馈书\n## 一、广告发布清单\n晚报整版 3 次。\n## 二、销售形势\n礼盒销量 +18%%，咨询电话 240 个。\n"
 	    "## 竞争产品分析\n对手降价。\n## 执行中的问题\n第二期版位被挤。\n## 地面促销\n商超堆头 20 个。\n"
 	    "## 六、下步广告计划及促销建议\n加投电台。\n");
-	write_file(&h, "fb.md", text, fb, sizeof fb);
+	h_write_file(&h, "fb.md", text, fb, sizeof fb);
 	SNAP(&h, "J000001");
-	REFUSED(&h, "FAILED_PRECONDITION", "flight add", "feedback", "add", "J000001", "--file", fb);
+	H_REFUSED(&h, "FAILED_PRECONDITION", "flight add", "feedback", "add", "J000001", "--file", fb);
 	char p1[128], p2[128], bad[128];
 	snprintf(p1, sizeof p1, "新民晚报|A3 整版|%s|%s", d1, d2);
 	snprintf(p2, sizeof p2, "东方广播|早间 30 秒|%s|%s", d2, d3);
 	snprintf(bad, sizeof bad, "东方广播|早间 30 秒|%s|%s", d3, d1);
-	REFUSED(&h, "INVALID_ARGUMENT", "2", "flight", "add", "J000001", "--placement", p1, "--placement", bad);
+	H_REFUSED(&h, "INVALID_ARGUMENT", "2", "flight", "add", "J000001", "--placement", p1, "--placement", bad);
 	UNCHANGED(&h, "J000001");
-	OK(&h, "flight", "add", "J000001", "--placement", p1, "--placement", p2);
+	H_OK(&h, "flight", "add", "J000001", "--placement", p1, "--placement", p2);
 	CHECK(h_contains(out, "F000001") && h_contains(out, d1) && h_contains(out, d3));
 	SNAP(&h, "J000001");
-	REFUSED(&h, "FAILED_PRECONDITION", "sales", "--lang", "en", "feedback", "add", "J000001", "--file", fbpart);
+	H_REFUSED(&h, "FAILED_PRECONDITION", "sales", "--lang", "en", "feedback", "add", "J000001", "--file", fbpart);
 	CHECK(h_contains(err, "problems") && h_contains(err, "promotion") && h_contains(err, "next_plan") &&
 	    !h_contains(err, "competitors"));
 	UNCHANGED(&h, "J000001");
-	OK(&h, "feedback", "add", "J000001", "--file", fb);
+	H_OK(&h, "feedback", "add", "J000001", "--file", fb);
 	CHECK(h_contains(out, "K000001"));
-	OK(&h, "feedback", "show", "J000001");
+	H_OK(&h, "feedback", "show", "J000001");
 	CHECK(h_contains(out, "咨询电话 240 个") && h_contains(out, "加投电台") && h_contains(out, "六、下步广告计划及促销建议"));
 
 	/* Estimate, final art, execution. */
 	as(&h, "zhou.prod");
-	OK(&h, "estimate", "add", "J000001", "--line", "设计费|1|12,000");
+	H_OK(&h, "estimate", "add", "J000001", "--line", "设计费|1|12,000");
 	as(&h, "zhao.ad");
-	OK(&h, "estimate", "sign", "E000001");
+	H_OK(&h, "estimate", "sign", "E000001");
 	as(&h, "sun.ae");
-	OK(&h, "estimate", "send", "E000001");
-	OK(&h, "estimate", "confirm", "E000001", "--client-name", "王经理");
-	OK(&h, "job", "advance", "J000001");
-	OK(&h, "job", "sign", "J000001");
-	OK(&h, "job", "sign", "J000001", "--client", "王经理");
+	H_OK(&h, "estimate", "send", "E000001");
+	H_OK(&h, "estimate", "confirm", "E000001", "--client-name", "王经理");
+	H_OK(&h, "job", "advance", "J000001");
+	H_OK(&h, "job", "sign", "J000001");
+	H_OK(&h, "job", "sign", "J000001", "--client", "王经理");
 	as(&h, "wu.cd");
-	OK(&h, "job", "sign", "J000001");
+	H_OK(&h, "job", "sign", "J000001");
 	as(&h, "sun.ae");
-	OK(&h, "job", "advance", "J000001");
+	H_OK(&h, "job", "advance", "J000001");
 	as(&h, "zhou.prod");
-	OK(&h, "job", "sign", "J000001");
-	OK(&h, "proof", "add", "J000001", "--note", "菲林打样第一版");
+	H_OK(&h, "job", "sign", "J000001");
+	H_OK(&h, "proof", "add", "J000001", "--note", "菲林打样第一版");
 	as(&h, "sun.ae");
-	OK(&h, "job", "advance", "J000001");
+	H_OK(&h, "job", "advance", "J000001");
 
 	/* Production: its sign-offs rest on a proof signed by AE, CD, production and the client. */
 	SNAP(&h, "J000001");
-	REFUSED(&h, "FAILED_PRECONDITION", "S000001", "job", "sign", "J000001");
+	H_REFUSED(&h, "FAILED_PRECONDITION", "S000001", "job", "sign", "J000001");
 	CHECK(h_contains(err, "cd") && h_contains(err, "production") && h_contains(err, "client"));
-	REFUSED(&h, "INVALID_ARGUMENT", "--client", "proof", "sign", "S000001", "--as", "client");
+	H_REFUSED(&h, "INVALID_ARGUMENT", "--client", "proof", "sign", "S000001", "--as", "client");
 	UNCHANGED(&h, "J000001");
-	OK(&h, "proof", "sign", "S000001");
-	REFUSED(&h, "ALREADY_EXISTS", "sun.ae", "proof", "sign", "S000001");
-	OK(&h, "proof", "sign", "S000001", "--client", "王经理");
+	H_OK(&h, "proof", "sign", "S000001");
+	H_REFUSED(&h, "ALREADY_EXISTS", "sun.ae", "proof", "sign", "S000001");
+	H_OK(&h, "proof", "sign", "S000001", "--client", "王经理");
 	as(&h, "wu.cd");
-	OK(&h, "proof", "sign", "S000001");
+	H_OK(&h, "proof", "sign", "S000001");
 	SNAP(&h, "J000001");
-	REFUSED(&h, "FAILED_PRECONDITION", "production", "job", "sign", "J000001");
-	REFUSED(&h, "PERMISSION_DENIED", "R-JOB-5", "proof", "sign", "S000001", "--as", "production");
+	H_REFUSED(&h, "FAILED_PRECONDITION", "production", "job", "sign", "J000001");
+	H_REFUSED(&h, "PERMISSION_DENIED", "R-JOB-5", "proof", "sign", "S000001", "--as", "production");
 	UNCHANGED(&h, "J000001");
 	as(&h, "zhou.prod");
-	OK(&h, "proof", "sign", "S000001");
+	H_OK(&h, "proof", "sign", "S000001");
 	CHECK(h_contains(out, "四方已签齐"));
-	OK(&h, "job", "sign", "J000001");
-	OK(&h, "job", "show", "J000001");
+	H_OK(&h, "job", "sign", "J000001");
+	H_OK(&h, "job", "show", "J000001");
 	CHECK(h_contains(out, "S000001") && h_contains(out, "client:王经理") && h_contains(out, "新民晚报"));
 	CHECK_INT(h_teardown(&h), 0);
 }

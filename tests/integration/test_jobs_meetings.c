@@ -20,67 +20,6 @@
 
 static char out[65536], err[8192], before[65536], after[65536];
 
-static uint64_t last_seq(harness *h, const char *svc, const char *cursor_of)
-{
-	Aedesk__HealthRequest q = AEDESK__HEALTH_REQUEST__INIT;
-	Aedesk__Health *r = NULL;
-	uint64_t v = 0;
-	if (h_call(h, svc, &q.base, &aedesk__health__descriptor, (ProtobufCMessage **)&r) == 0 && r) {
-		if (!cursor_of)
-			v = r->last_seq;
-		for (size_t i = 0; cursor_of && i < r->n_cursors; i++)
-			if (strcmp(r->cursors[i]->source, cursor_of) == 0)
-				v = r->cursors[i]->seq;
-	}
-	wire_free(r ? &r->base : NULL);
-	return v;
-}
-
-static int wait_jobs_caught_up(harness *h)
-{
-	uint64_t want = last_seq(h, "registry", NULL);
-	for (int i = 0; i < 200; i++) {
-		if (last_seq(h, "jobs", "registry") >= want)
-			return 0;
-		h_sleep_ms(50);
-	}
-	return -1;
-}
-
-/* at: local "YYYY-MM-DD HH:MM" (the agency's zone, as the command reads it) `min` from now. */
-static void at(int min, char *buf, size_t len)
-{
-	time_t t = time(NULL) + (time_t)min * 60;
-	struct tm tm;
-	localtime_r(&t, &tm);
-	strftime(buf, len, "%Y-%m-%d %H:%M", &tm);
-}
-
-static void write_file(harness *h, const char *name, const char *text, char *path, size_t len)
-{
-	snprintf(path, len, "%s/%s", h->home, name);
-	FILE *f = fopen(path, "w");
-	if (f) {
-		fputs(text, f);
-		fclose(f);
-	}
-}
-
-#define REFUSED(h, status, needle, ...)                                                           \
-	do {                                                                                          \
-		CHECK_INT(h_cli_err(h, NULL, out, sizeof out, err, sizeof err, __VA_ARGS__, NULL), 1);   \
-		CHECK(h_contains(err, status));                                                           \
-		CHECK(h_contains(err, needle));                                                           \
-		if (!h_contains(err, needle) || !h_contains(err, status))                                 \
-			fprintf(stderr, "    stderr: %s\n", err);                                             \
-	} while (0)
-#define OK(h, ...)                                                                                \
-	do {                                                                                          \
-		int ok_rc_ = h_cli_err(h, NULL, out, sizeof out, err, sizeof err, __VA_ARGS__, NULL);    \
-		CHECK_INT(ok_rc_, 0);                                                                     \
-		if (ok_rc_)                                                                               \
-			fprintf(stderr, "    stderr: %s\n", err);                                             \
-	} while (0)
 static void show(harness *h, const char *id, char *buf, size_t len)
 {
 	if (h_cli(h, NULL, buf, len, "--json", "meeting", "show", id, NULL) != 0)
@@ -108,122 +47,122 @@ TEST(test_meetings_kept_within_60_minutes_minutes_with_actions_and_every_illegal
 		CHECK_INT(h_cli(&h, "pass-word-123\n", out, sizeof out, "staff", "add", staff[i][0], "--name", staff[i][1],
 		    "--role", staff[i][2], "--manager", staff[i][3], "--password-stdin", NULL), 0);
 	as(&h, "sun.ae");
-	OK(&h, "client", "add", "--name", "华夏食品", "--class", "A");
-	CHECK(wait_jobs_caught_up(&h) == 0);
-	uint64_t seq0 = last_seq(&h, "jobs", NULL);
+	H_OK(&h, "client", "add", "--name", "华夏食品", "--class", "A");
+	CHECK(h_wait_consumer(&h, "jobs", "registry", 10000) == 0);
+	uint64_t seq0 = h_last_seq(&h, "jobs", NULL);
 
 	char tomorrow[32], later[32], ago[32];
-	at(24 * 60, tomorrow, sizeof tomorrow);
-	at(26 * 60, later, sizeof later);
-	at(-120, ago, sizeof ago);
+	h_local_time(24 * 60, tomorrow, sizeof tomorrow);
+	h_local_time(26 * 60, later, sizeof later);
+	h_local_time(-120, ago, sizeof ago);
 
 	/* Kept within 60 minutes: 90 is refused and nothing is scheduled. */
-	REFUSED(&h, "FAILED_PRECONDITION", "60", "meeting", "add", "C000001", "--at", tomorrow, "--title", "春节提案",
+	H_REFUSED(&h, "FAILED_PRECONDITION", "60", "meeting", "add", "C000001", "--at", tomorrow, "--title", "春节提案",
 	    "--minutes", "90", "--attendee", "王强|市场总监|client");
 	CHECK_INT(h_cli_err(&h, NULL, out, sizeof out, err, sizeof err, "meeting", "add", "C000001", "--at", tomorrow,
 	    "--title", "春节提案", "--attendee", "王强|市场总监|boss", NULL), 2); /* a usage error */
 	CHECK(h_contains(err, "--attendee"));
-	OK(&h, "meeting", "list");
+	H_OK(&h, "meeting", "list");
 	CHECK(!h_contains(out, "M00000"));
 	as(&h, "li.ae"); /* not this client's AE */
-	REFUSED(&h, "NOT_FOUND", "C000001", "meeting", "add", "C000001", "--at", tomorrow, "--title", "x", "--attendee",
+	H_REFUSED(&h, "NOT_FOUND", "C000001", "meeting", "add", "C000001", "--at", tomorrow, "--title", "x", "--attendee",
 	    "王强|市场总监|client");
 
 	as(&h, "sun.ae");
-	OK(&h, "meeting", "add", "C000001", "--at", tomorrow, "--title", "春节提案", "--attendee", "王强|市场总监|client",
+	H_OK(&h, "meeting", "add", "C000001", "--at", tomorrow, "--title", "春节提案", "--attendee", "王强|市场总监|client",
 	    "--attendee", "孙晓明|客户主任|agency", "--room", "一号会议室", "--equipment", "投影仪、笔记本电脑", "--agenda",
 	    "草图提案；排期", "--material", "前次会议记录", "--material", "竞争品牌作品");
 	CHECK(h_contains(out, "M000001"));
-	OK(&h, "meeting", "show", "M000001");
+	H_OK(&h, "meeting", "show", "M000001");
 	CHECK(h_contains(out, "王强") && h_contains(out, "市场总监") && h_contains(out, "一号会议室") &&
 	    h_contains(out, "竞争品牌作品") && h_contains(out, "60") && h_contains(out, tomorrow));
 
 	/* Move: not longer than 60 either; the new time shows. */
 	SNAP(&h, "M000001");
-	REFUSED(&h, "FAILED_PRECONDITION", "60", "meeting", "move", "M000001", "--at", later, "--minutes", "61");
+	H_REFUSED(&h, "FAILED_PRECONDITION", "60", "meeting", "move", "M000001", "--at", later, "--minutes", "61");
 	as(&h, "qian.am"); /* the AE's AM may move it */
-	OK(&h, "meeting", "move", "M000001", "--at", later, "--minutes", "45");
-	OK(&h, "meeting", "show", "M000001");
+	H_OK(&h, "meeting", "move", "M000001", "--at", later, "--minutes", "45");
+	H_OK(&h, "meeting", "show", "M000001");
 	CHECK(h_contains(out, later) && !h_contains(out, tomorrow) && h_contains(out, "45"));
 	as(&h, "sun.ae");
 	/* Minutes before the meeting: refused. */
 	char minutes[400], nominutes[400], jsonmin[400], text[1024], d1[32], d2[32];
-	at(10 * 24 * 60, d1, sizeof d1);
-	at(12 * 24 * 60, d2, sizeof d2);
+	h_local_time(10 * 24 * 60, d1, sizeof d1);
+	h_local_time(12 * 24 * 60, d2, sizeof d2);
 	d1[10] = d2[10] = 0;
 	snprintf(text, sizeof text,
 	    "# 会议纪要：春节提案\n\n## 摘要\n客户看了两套草图。\n倾向 A 案。\n\n## 结论\n- 采用 A 案\n- 预算不变\n\n"
 	    "## 行动事项\n- 修改标题字号 | sun.ae | %s\n- 准备估价单 | li.ae | %s\n", d1, d2);
-	write_file(&h, "min.md", text, minutes, sizeof minutes);
-	write_file(&h, "nomin.md", "## 结论\n- 采用 A 案\n", nominutes, sizeof nominutes);
+	h_write_file(&h, "min.md", text, minutes, sizeof minutes);
+	h_write_file(&h, "nomin.md", "## 结论\n- 采用 A 案\n", nominutes, sizeof nominutes);
 	snprintf(text, sizeof text,
 	    "{\"summary\": \"电话会\", \"conclusions\": [\"延期一周\"], \"actions\": [{\"text\": \"通知媒体\", "
 	    "\"owner\": \"sun.ae\", \"due\": \"%s\"}]}", d2);
-	write_file(&h, "min.json", text, jsonmin, sizeof jsonmin);
+	h_write_file(&h, "min.json", text, jsonmin, sizeof jsonmin);
 	SNAP(&h, "M000001");
-	REFUSED(&h, "FAILED_PRECONDITION", "M000001", "meeting", "minutes", "M000001", "--file", minutes);
+	H_REFUSED(&h, "FAILED_PRECONDITION", "M000001", "meeting", "minutes", "M000001", "--file", minutes);
 	UNCHANGED(&h, "M000001");
 
 	/* A meeting held two hours ago, recorded now; its minutes need conclusions AND actions. */
-	OK(&h, "meeting", "add", "C000001", "--at", ago, "--title", "排期沟通", "--minutes", "30", "--attendee",
+	H_OK(&h, "meeting", "add", "C000001", "--at", ago, "--title", "排期沟通", "--minutes", "30", "--attendee",
 	    "王强|市场总监|client");
 	SNAP(&h, "M000002");
-	REFUSED(&h, "FAILED_PRECONDITION", "行动事项", "meeting", "minutes", "M000002", "--file", nominutes);
+	H_REFUSED(&h, "FAILED_PRECONDITION", "行动事项", "meeting", "minutes", "M000002", "--file", nominutes);
 	as(&h, "li.ae");
-	REFUSED(&h, "NOT_FOUND", "M000002", "meeting", "minutes", "M000002", "--file", minutes);
+	H_REFUSED(&h, "NOT_FOUND", "M000002", "meeting", "minutes", "M000002", "--file", minutes);
 	as(&h, "sun.ae");
 	UNCHANGED(&h, "M000002");
-	OK(&h, "meeting", "minutes", "M000002", "--file", minutes);
+	H_OK(&h, "meeting", "minutes", "M000002", "--file", minutes);
 	CHECK(h_contains(out, "采用 A 案") && h_contains(out, "A000001") && h_contains(out, "A000002") &&
 	    h_contains(out, "倾向 A 案") && h_contains(out, d1));
 	SNAP(&h, "M000002");
-	REFUSED(&h, "ALREADY_EXISTS", "M000002", "meeting", "minutes", "M000002", "--file", minutes);
-	REFUSED(&h, "FAILED_PRECONDITION", "M000002", "meeting", "move", "M000002", "--at", later);
-	REFUSED(&h, "FAILED_PRECONDITION", "M000002", "meeting", "cancel", "M000002");
+	H_REFUSED(&h, "ALREADY_EXISTS", "M000002", "meeting", "minutes", "M000002", "--file", minutes);
+	H_REFUSED(&h, "FAILED_PRECONDITION", "M000002", "meeting", "move", "M000002", "--at", later);
+	H_REFUSED(&h, "FAILED_PRECONDITION", "M000002", "meeting", "cancel", "M000002");
 	UNCHANGED(&h, "M000002");
 
 	/* Action items: listed for their owners, done by the owner only, once. */
-	OK(&h, "action", "list", "--mine");
+	H_OK(&h, "action", "list", "--mine");
 	CHECK(h_contains(out, "A000001") && !h_contains(out, "A000002"));
 	as(&h, "li.ae");
-	OK(&h, "action", "list", "--mine", "--open");
+	H_OK(&h, "action", "list", "--mine", "--open");
 	CHECK(h_contains(out, "A000002") && !h_contains(out, "A000001"));
-	REFUSED(&h, "NOT_FOUND", "A000001", "action", "done", "A000001"); /* not her client, not hers */
-	OK(&h, "action", "done", "A000002");
-	REFUSED(&h, "ALREADY_EXISTS", "A000002", "action", "done", "A000002");
-	OK(&h, "action", "list", "--mine", "--open");
+	H_REFUSED(&h, "NOT_FOUND", "A000001", "action", "done", "A000001"); /* not her client, not hers */
+	H_OK(&h, "action", "done", "A000002");
+	H_REFUSED(&h, "ALREADY_EXISTS", "A000002", "action", "done", "A000002");
+	H_OK(&h, "action", "list", "--mine", "--open");
 	CHECK(!h_contains(out, "A000002"));
 	as(&h, "qian.am"); /* serves the client, sees the item, but it is sun.ae's to do */
-	REFUSED(&h, "PERMISSION_DENIED", "sun.ae", "action", "done", "A000001");
+	H_REFUSED(&h, "PERMISSION_DENIED", "sun.ae", "action", "done", "A000001");
 	as(&h, "sun.ae");
-	OK(&h, "action", "list", "--open");
+	H_OK(&h, "action", "list", "--open");
 	CHECK(h_contains(out, "A000001") && !h_contains(out, "A000002"));
 
 	/* Cancel: no minutes for a cancelled meeting, no second cancel, no move. */
-	OK(&h, "meeting", "cancel", "M000001", "--reason", "客户出差");
+	H_OK(&h, "meeting", "cancel", "M000001", "--reason", "客户出差");
 	SNAP(&h, "M000001");
-	REFUSED(&h, "FAILED_PRECONDITION", "M000001", "meeting", "cancel", "M000001");
-	REFUSED(&h, "FAILED_PRECONDITION", "M000001", "meeting", "move", "M000001", "--at", tomorrow);
-	REFUSED(&h, "FAILED_PRECONDITION", "M000001", "meeting", "minutes", "M000001", "--file", minutes);
+	H_REFUSED(&h, "FAILED_PRECONDITION", "M000001", "meeting", "cancel", "M000001");
+	H_REFUSED(&h, "FAILED_PRECONDITION", "M000001", "meeting", "move", "M000001", "--at", tomorrow);
+	H_REFUSED(&h, "FAILED_PRECONDITION", "M000001", "meeting", "minutes", "M000001", "--file", minutes);
 	UNCHANGED(&h, "M000001");
 
 	/* JSON minutes too, for a third meeting; list --from and --mine. */
-	OK(&h, "meeting", "add", "C000001", "--at", ago, "--title", "电话会", "--minutes", "15", "--attendee",
+	H_OK(&h, "meeting", "add", "C000001", "--at", ago, "--title", "电话会", "--minutes", "15", "--attendee",
 	    "王强|市场总监|client");
-	OK(&h, "meeting", "minutes", "M000003", "--file", jsonmin);
+	H_OK(&h, "meeting", "minutes", "M000003", "--file", jsonmin);
 	CHECK(h_contains(out, "延期一周") && h_contains(out, "通知媒体"));
-	OK(&h, "meeting", "list", "--from", tomorrow);
+	H_OK(&h, "meeting", "list", "--from", tomorrow);
 	CHECK(h_contains(out, "M000001") && !h_contains(out, "M000002"));
-	OK(&h, "meeting", "list", "--mine");
+	H_OK(&h, "meeting", "list", "--mine");
 	CHECK(h_contains(out, "M000001") && h_contains(out, "M000003"));
 	as(&h, "qian.am"); /* sees the client's meetings, organised none */
-	OK(&h, "meeting", "list", "--client", "C000001");
+	H_OK(&h, "meeting", "list", "--client", "C000001");
 	CHECK(h_contains(out, "M000002"));
-	OK(&h, "meeting", "list", "--mine");
+	H_OK(&h, "meeting", "list", "--mine");
 	CHECK(!h_contains(out, "M00000"));
 
 	/* Events: 3 scheduled, 1 moved, 1 cancelled, 2 minutes, 3 actions added, 1 done. */
-	CHECK_INT(last_seq(&h, "jobs", NULL) - seq0, 11);
+	CHECK_INT(h_last_seq(&h, "jobs", NULL) - seq0, 11);
 	CHECK_INT(h_teardown(&h), 0);
 }
 

@@ -17,52 +17,6 @@
 
 static char out[65536], err[8192];
 
-static uint64_t last_seq(harness *h, const char *svc, const char *cursor_of)
-{
-	Aedesk__HealthRequest q = AEDESK__HEALTH_REQUEST__INIT;
-	Aedesk__Health *r = NULL;
-	uint64_t v = 0;
-	if (h_call(h, svc, &q.base, &aedesk__health__descriptor, (ProtobufCMessage **)&r) == 0 && r) {
-		if (!cursor_of)
-			v = r->last_seq;
-		for (size_t i = 0; cursor_of && i < r->n_cursors; i++)
-			if (strcmp(r->cursors[i]->source, cursor_of) == 0)
-				v = r->cursors[i]->seq;
-	}
-	wire_free(r ? &r->base : NULL);
-	return v;
-}
-
-/* wait_jobs_caught_up: the jobs service has applied every registry event so far. */
-static int wait_jobs_caught_up(harness *h)
-{
-	uint64_t want = last_seq(h, "registry", NULL);
-	for (int i = 0; i < 200; i++) {
-		if (last_seq(h, "jobs", "registry") >= want)
-			return 0;
-		h_sleep_ms(50);
-	}
-	return -1;
-}
-
-static void date_in_days(int days, char *buf, size_t len)
-{
-	time_t t = time(NULL) + (time_t)days * 86400;
-	struct tm tm;
-	localtime_r(&t, &tm);
-	strftime(buf, len, "%Y-%m-%d", &tm);
-}
-
-static void write_file(harness *h, const char *name, const char *text, char *path, size_t len)
-{
-	snprintf(path, len, "%s/%s", h->home, name);
-	FILE *f = fopen(path, "w");
-	if (f) {
-		fputs(text, f);
-		fclose(f);
-	}
-}
-
 static const char brief_md[] =
     "# 创意简报：春节促销\n\n"
     "## 背景\n华夏食品春节礼盒销量去年下滑。\n第二行背景。\n\n"
@@ -71,17 +25,7 @@ static const char brief_md[] =
     "## 调性\n温暖。\n\n## 必备要素\n商标、礼盒照片。\n\n## 交付物\n报纸整版一则。\n\n"
     "## 预算\n30 万元。\n\n## 时间\n一月中旬见报。\n";
 
-/* REFUSED: the command exits 1 and its message names the status and the piece. */
-#define REFUSED(h, status, needle, ...)                                                           \
-	do {                                                                                          \
-		CHECK_INT(h_cli_err(h, NULL, out, sizeof out, err, sizeof err, __VA_ARGS__, NULL), 1);   \
-		CHECK(h_contains(err, status));                                                           \
-		CHECK(h_contains(err, needle));                                                           \
-		if (!h_contains(err, needle) || !h_contains(err, status))                                 \
-			fprintf(stderr, "    stderr: %s\n", err);                                             \
-	} while (0)
 
-#define OK(h, ...) CHECK_INT(h_cli_err(h, NULL, out, sizeof out, err, sizeof err, __VA_ARGS__, NULL), 0)
 
 static void add_staff(harness *h)
 {
@@ -99,15 +43,15 @@ static void as(harness *h, const char *who) { CHECK(h_login(h, who, "pass-word-1
 static void numbered_job(harness *h, const char *id, const char *brief, const char *due)
 {
 	as(h, "sun.ae");
-	OK(h, "job", "open", "C000001", "--title", "中秋海报", "--kind", "outdoor", "--due", due, "--brief", brief);
+	H_OK(h, "job", "open", "C000001", "--title", "中秋海报", "--kind", "outdoor", "--due", due, "--brief", brief);
 	as(h, "wu.cd");
-	OK(h, "job", "sign", id);
+	H_OK(h, "job", "sign", id);
 	as(h, "sun.ae");
-	OK(h, "job", "advance", id);
+	H_OK(h, "job", "advance", id);
 	as(h, "zhao.ad");
-	OK(h, "job", "sign", id);
+	H_OK(h, "job", "sign", id);
 	as(h, "wu.cd");
-	OK(h, "job", "sign", id);
+	H_OK(h, "job", "sign", id);
 }
 
 TEST(test_invoices_payments_receivables_and_credit_limit_R_JOB_8)
@@ -119,68 +63,68 @@ TEST(test_invoices_payments_receivables_and_credit_limit_R_JOB_8)
 	CHECK(h_login_admin(&h) == 0);
 	add_staff(&h);
 	as(&h, "sun.ae");
-	OK(&h, "client", "add", "--name", "华夏食品", "--class", "B");
+	H_OK(&h, "client", "add", "--name", "华夏食品", "--class", "B");
 	char brief[400], due[16], past[16];
-	write_file(&h, "brief.md", brief_md, brief, sizeof brief);
-	date_in_days(40, due, sizeof due);
-	date_in_days(-3, past, sizeof past);
+	h_write_file(&h, "brief.md", brief_md, brief, sizeof brief);
+	h_local_date(40, due, sizeof due);
+	h_local_date(-3, past, sizeof past);
 	/* The credit limit lives in the registry: 10,000 yuan. */
 	as(&h, "zhao.ad");
 	Aedesk__ClientCreditRequest cq = AEDESK__CLIENT_CREDIT_REQUEST__INIT;
 	cq.id = "C000001";
 	cq.credit_limit_fen = 1000000;
 	CHECK_INT(h_call(&h, "registry", &cq.base, &aedesk__client_reply__descriptor, NULL), 0);
-	CHECK(wait_jobs_caught_up(&h) == 0);
+	CHECK(h_wait_consumer(&h, "jobs", "registry", 10000) == 0);
 
 	numbered_job(&h, "J000001", brief, due);
 	/* Only finance invoices; a job without a number cannot be invoiced. */
 	as(&h, "sun.ae");
-	REFUSED(&h, "PERMISSION_DENIED", "财务", "invoice", "add", "J000001", "--amount", "15,000", "--due", past);
-	OK(&h, "job", "open", "C000001", "--title", "未签简报", "--kind", "online", "--due", due, "--brief", brief);
+	H_REFUSED(&h, "PERMISSION_DENIED", "财务", "invoice", "add", "J000001", "--amount", "15,000", "--due", past);
+	H_OK(&h, "job", "open", "C000001", "--title", "未签简报", "--kind", "online", "--due", due, "--brief", brief);
 	as(&h, "zheng.fin");
-	REFUSED(&h, "FAILED_PRECONDITION", "J000002", "invoice", "add", "J000002", "--amount", "100", "--due", due);
-	OK(&h, "invoice", "add", "J000001", "--amount", "15,000", "--due", past);
+	H_REFUSED(&h, "FAILED_PRECONDITION", "J000002", "invoice", "add", "J000002", "--amount", "100", "--due", due);
+	H_OK(&h, "invoice", "add", "J000001", "--amount", "15,000", "--due", past);
 	CHECK(h_contains(out, "I000001") && h_contains(out, "壹万伍仟元整"));
-	OK(&h, "receivables", "--overdue");
+	H_OK(&h, "receivables", "--overdue");
 	CHECK(h_contains(out, "I000001") && h_contains(out, "15,000.00"));
 
 	/* R-JOB-8: 15,000 unpaid > 10,000 limit: the AE is stopped, cannot override; the AD can. */
 	as(&h, "sun.ae");
-	OK(&h, "job", "list");
+	H_OK(&h, "job", "list");
 	CHECK(h_contains(out, "J000002") && !h_contains(out, "J000003"));
-	REFUSED(&h, "FAILED_PRECONDITION", "R-JOB-8", "job", "open", "C000001", "--title", "国庆促销", "--kind", "print",
+	H_REFUSED(&h, "FAILED_PRECONDITION", "R-JOB-8", "job", "open", "C000001", "--title", "国庆促销", "--kind", "print",
 	    "--due", due, "--brief", brief);
 	CHECK(h_contains(err, "15,000.00") && h_contains(err, "10,000.00"));
-	REFUSED(&h, "PERMISSION_DENIED", "R-JOB-8", "job", "open", "C000001", "--title", "国庆促销", "--kind", "print",
+	H_REFUSED(&h, "PERMISSION_DENIED", "R-JOB-8", "job", "open", "C000001", "--title", "国庆促销", "--kind", "print",
 	    "--due", due, "--brief", brief, "--override-credit", "老客户");
-	OK(&h, "job", "list");
+	H_OK(&h, "job", "list");
 	CHECK(!h_contains(out, "J000003")); /* nothing was opened */
 	as(&h, "zhao.ad");
-	OK(&h, "job", "open", "C000001", "--title", "国庆促销", "--kind", "print", "--due", due, "--brief", brief,
+	H_OK(&h, "job", "open", "C000001", "--title", "国庆促销", "--kind", "print", "--due", due, "--brief", brief,
 	    "--override-credit", "老客户，已承诺月底付款");
 	CHECK(h_contains(out, "J000003"));
-	OK(&h, "job", "show", "J000003");
+	H_OK(&h, "job", "show", "J000003");
 	CHECK(h_contains(out, "已承诺月底付款"));
 
 	/* Payments: never more than is outstanding; 6,000 brings the client under its limit. */
 	as(&h, "zheng.fin");
-	REFUSED(&h, "INVALID_ARGUMENT", "15,000.00", "payment", "add", "I000001", "--amount", "20,000");
-	OK(&h, "payment", "add", "I000001", "--amount", "6,000");
+	H_REFUSED(&h, "INVALID_ARGUMENT", "15,000.00", "payment", "add", "I000001", "--amount", "20,000");
+	H_OK(&h, "payment", "add", "I000001", "--amount", "6,000");
 	CHECK(h_contains(out, "Y000001"));
-	OK(&h, "receivables");
+	H_OK(&h, "receivables");
 	CHECK(h_contains(out, "9,000.00"));
 	as(&h, "sun.ae");
-	OK(&h, "job", "open", "C000001", "--title", "年货节", "--kind", "print", "--due", due, "--brief", brief);
+	H_OK(&h, "job", "open", "C000001", "--title", "年货节", "--kind", "print", "--due", due, "--brief", brief);
 	CHECK(h_contains(out, "J000004"));
 	/* The AE sees their client's receivables; another AE sees none of them. */
-	OK(&h, "receivables");
+	H_OK(&h, "receivables");
 	CHECK(h_contains(out, "I000001"));
 	as(&h, "li.ae");
-	OK(&h, "receivables");
+	H_OK(&h, "receivables");
 	CHECK(!h_contains(out, "I000001"));
-	REFUSED(&h, "NOT_FOUND", "J000001", "job", "show", "J000001");
+	H_REFUSED(&h, "NOT_FOUND", "J000001", "job", "show", "J000001");
 	as(&h, "sun.ae");
-	OK(&h, "job", "show", "J000001");
+	H_OK(&h, "job", "show", "J000001");
 	CHECK(h_contains(out, "Y000001"));
 	CHECK_INT(h_teardown(&h), 0);
 }

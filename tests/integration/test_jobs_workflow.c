@@ -18,56 +18,10 @@
 
 static char out[65536], err[8192], before[65536], after[65536];
 
-static uint64_t last_seq(harness *h, const char *svc, const char *cursor_of)
-{
-	Aedesk__HealthRequest q = AEDESK__HEALTH_REQUEST__INIT;
-	Aedesk__Health *r = NULL;
-	uint64_t v = 0;
-	if (h_call(h, svc, &q.base, &aedesk__health__descriptor, (ProtobufCMessage **)&r) == 0 && r) {
-		if (!cursor_of)
-			v = r->last_seq;
-		for (size_t i = 0; cursor_of && i < r->n_cursors; i++)
-			if (strcmp(r->cursors[i]->source, cursor_of) == 0)
-				v = r->cursors[i]->seq;
-	}
-	wire_free(r ? &r->base : NULL);
-	return v;
-}
-
-/* wait_jobs_caught_up: the jobs service has applied every registry event so far. */
-static int wait_jobs_caught_up(harness *h)
-{
-	uint64_t want = last_seq(h, "registry", NULL);
-	for (int i = 0; i < 200; i++) {
-		if (last_seq(h, "jobs", "registry") >= want)
-			return 0;
-		h_sleep_ms(50);
-	}
-	return -1;
-}
-
 static void show(harness *h, const char *id, char *buf, size_t len)
 {
 	if (h_cli(h, NULL, buf, len, "--json", "job", "show", id, NULL) != 0)
 		snprintf(buf, len, "(job show %s failed)", id);
-}
-
-static void date_in_days(int days, char *buf, size_t len)
-{
-	time_t t = time(NULL) + (time_t)days * 86400;
-	struct tm tm;
-	localtime_r(&t, &tm);
-	strftime(buf, len, "%Y-%m-%d", &tm);
-}
-
-static void write_file(harness *h, const char *name, const char *text, char *path, size_t len)
-{
-	snprintf(path, len, "%s/%s", h->home, name);
-	FILE *f = fopen(path, "w");
-	if (f) {
-		fputs(text, f);
-		fclose(f);
-	}
 }
 
 static const char brief_md[] =
@@ -83,15 +37,6 @@ static const char brief_incomplete_json[] =
     " \"support\": \"s\", \"tone\": \"t\", \"mandatories\": \"m\", \"deliverables\": \"d\","
     " \"budget\": \"\\u9884\\u7b97\", \"timing\": \"t\"}";
 
-/* REFUSED: the command exits 1 and its message names the status and the piece. */
-#define REFUSED(h, status, needle, ...)                                                           \
-	do {                                                                                          \
-		CHECK_INT(h_cli_err(h, NULL, out, sizeof out, err, sizeof err, __VA_ARGS__, NULL), 1);   \
-		CHECK(h_contains(err, status));                                                           \
-		CHECK(h_contains(err, needle));                                                           \
-		if (!h_contains(err, needle) || !h_contains(err, status))                                 \
-			fprintf(stderr, "    stderr: %s\n", err);                                             \
-	} while (0)
 
 /* UNCHANGED: the job looks exactly as it did (snapshot taken with SNAP). */
 #define SNAP(h, id) show(h, id, before, sizeof before)
@@ -101,7 +46,6 @@ static const char brief_incomplete_json[] =
 		CHECK_STR(after, before);                                                                 \
 	} while (0)
 
-#define OK(h, ...) CHECK_INT(h_cli_err(h, NULL, out, sizeof out, err, sizeof err, __VA_ARGS__, NULL), 0)
 
 static void add_staff(harness *h)
 {
@@ -124,58 +68,58 @@ TEST(test_job_forecast_to_closed_with_every_signoff_and_every_illegal_step_refus
 	CHECK(h_login_admin(&h) == 0);
 	add_staff(&h);
 	as(&h, "sun.ae");
-	OK(&h, "client", "add", "--name", "华夏食品", "--class", "A");
-	CHECK(wait_jobs_caught_up(&h) == 0);
+	H_OK(&h, "client", "add", "--name", "华夏食品", "--class", "A");
+	CHECK(h_wait_consumer(&h, "jobs", "registry", 10000) == 0);
 
 	char brief[400], bad[400], strategy[400], due[16], soon[16];
-	write_file(&h, "brief.md", brief_md, brief, sizeof brief);
-	write_file(&h, "bad.json", brief_incomplete_json, bad, sizeof bad);
-	write_file(&h, "strategy.md", "# 策略单\n春节礼盒：情感诉求，团圆。\n", strategy, sizeof strategy);
-	date_in_days(40, due, sizeof due);
-	date_in_days(2, soon, sizeof soon);
+	h_write_file(&h, "brief.md", brief_md, brief, sizeof brief);
+	h_write_file(&h, "bad.json", brief_incomplete_json, bad, sizeof bad);
+	h_write_file(&h, "strategy.md", "# 策略单\n春节礼盒：情感诉求，团圆。\n", strategy, sizeof strategy);
+	h_local_date(40, due, sizeof due);
+	h_local_date(2, soon, sizeof soon);
 
 	/* R-JOB-1: no job without a complete brief; the refusal names the missing field. */
-	REFUSED(&h, "FAILED_PRECONDITION", "R-JOB-1", "job", "open", "C000001", "--title", "春节报纸广告", "--kind", "print",
+	H_REFUSED(&h, "FAILED_PRECONDITION", "R-JOB-1", "job", "open", "C000001", "--title", "春节报纸广告", "--kind", "print",
 	    "--due", due, "--brief", bad);
 	CHECK(h_contains(err, "洞察"));
 	/* R-JOB-3: a print job needs 5 days; an AE cannot override, an AD must, with a reason. */
-	REFUSED(&h, "FAILED_PRECONDITION", "R-JOB-3", "job", "open", "C000001", "--title", "急单", "--kind", "print",
+	H_REFUSED(&h, "FAILED_PRECONDITION", "R-JOB-3", "job", "open", "C000001", "--title", "急单", "--kind", "print",
 	    "--due", soon, "--brief", brief);
-	REFUSED(&h, "PERMISSION_DENIED", "R-JOB-3", "job", "open", "C000001", "--title", "急单", "--kind", "print",
+	H_REFUSED(&h, "PERMISSION_DENIED", "R-JOB-3", "job", "open", "C000001", "--title", "急单", "--kind", "print",
 	    "--due", soon, "--brief", brief, "--override-lead", "客户临时加单");
-	OK(&h, "job", "list");
+	H_OK(&h, "job", "list");
 	CHECK(!h_contains(out, "J00000"));
 
-	OK(&h, "job", "open", "C000001", "--title", "春节报纸广告", "--kind", "print", "--due", due, "--brief", brief);
+	H_OK(&h, "job", "open", "C000001", "--title", "春节报纸广告", "--kind", "print", "--due", due, "--brief", brief);
 	CHECK(h_contains(out, "J000001"));
-	OK(&h, "job", "show", "J000001");
+	H_OK(&h, "job", "show", "J000001");
 	CHECK(h_contains(out, "预报") && h_contains(out, "第二行背景") == 0); /* show has no brief text */
 	CHECK_INT(h_cli(&h, NULL, out, sizeof out, "--json", "job", "show", "J000001", NULL), 0);
 	CHECK(h_contains(out, "第二行背景")); /* the Markdown body kept both lines */
 
 	/* forecast: the CD is told. R-JOB-6 before the CD signs; R-JOB-5 the AE cannot sign for the CD. */
 	SNAP(&h, "J000001");
-	REFUSED(&h, "FAILED_PRECONDITION", "R-JOB-6", "job", "advance", "J000001");
+	H_REFUSED(&h, "FAILED_PRECONDITION", "R-JOB-6", "job", "advance", "J000001");
 	CHECK(h_contains(err, "cd"));
-	REFUSED(&h, "FAILED_PRECONDITION", "R-JOB-6", "job", "advance", "J000001", "--to", "sketch");
-	REFUSED(&h, "PERMISSION_DENIED", "R-JOB-5", "job", "sign", "J000001");
-	REFUSED(&h, "PERMISSION_DENIED", "R-JOB-5", "job", "sign", "J000001", "--as", "cd");
+	H_REFUSED(&h, "FAILED_PRECONDITION", "R-JOB-6", "job", "advance", "J000001", "--to", "sketch");
+	H_REFUSED(&h, "PERMISSION_DENIED", "R-JOB-5", "job", "sign", "J000001");
+	H_REFUSED(&h, "PERMISSION_DENIED", "R-JOB-5", "job", "sign", "J000001", "--as", "cd");
 	UNCHANGED(&h, "J000001");
 	as(&h, "wu.cd");
-	OK(&h, "job", "sign", "J000001");
-	REFUSED(&h, "ALREADY_EXISTS", "wu.cd", "job", "sign", "J000001");
+	H_OK(&h, "job", "sign", "J000001");
+	H_REFUSED(&h, "ALREADY_EXISTS", "wu.cd", "job", "sign", "J000001");
 	as(&h, "sun.ae");
-	OK(&h, "job", "advance", "J000001");
+	H_OK(&h, "job", "advance", "J000001");
 	CHECK(h_contains(out, "简报"));
 
 	/* brief: AD and CD sign, then the job number is issued. */
 	as(&h, "zhao.ad");
-	OK(&h, "job", "sign", "J000001");
+	H_OK(&h, "job", "sign", "J000001");
 	CHECK(h_contains(out, "J000001 -")); /* no number with one signature */
 	as(&h, "wu.cd");
-	OK(&h, "job", "sign", "J000001");
+	H_OK(&h, "job", "sign", "J000001");
 	char number[32], today[16];
-	date_in_days(0, today, sizeof today);
+	h_local_date(0, today, sizeof today);
 	snprintf(number, sizeof number, "C000001-%.4s-001", today);
 	CHECK(h_contains(out, number));
 
@@ -184,117 +128,117 @@ TEST(test_job_forecast_to_closed_with_every_signoff_and_every_illegal_step_refus
 	h_kill9(&h, "jobs");
 	CHECK(h_start(&h, "jobs") == 0);
 	UNCHANGED(&h, "J000001");
-	OK(&h, "job", "show", number); /* by number too */
+	H_OK(&h, "job", "show", number); /* by number too */
 
 	/* R-JOB-2: no creative work without a strategy sheet. */
 	as(&h, "sun.ae");
-	REFUSED(&h, "FAILED_PRECONDITION", "R-JOB-2", "job", "advance", "J000001");
+	H_REFUSED(&h, "FAILED_PRECONDITION", "R-JOB-2", "job", "advance", "J000001");
 	UNCHANGED(&h, "J000001");
-	OK(&h, "strategy", "set", "C000001", "--file", strategy);
-	OK(&h, "job", "advance", "J000001");
+	H_OK(&h, "strategy", "set", "C000001", "--file", strategy);
+	H_OK(&h, "job", "advance", "J000001");
 	CHECK(h_contains(out, "草图"));
 
 	/* sketch: CD signs, AM (or above) signs receipt, the client is presented to. */
 	as(&h, "wu.cd");
-	OK(&h, "job", "sign", "J000001");
+	H_OK(&h, "job", "sign", "J000001");
 	as(&h, "qian.am");
-	OK(&h, "job", "sign", "J000001");
+	H_OK(&h, "job", "sign", "J000001");
 	as(&h, "li.ae"); /* another AE: not this client's, does not even see the job */
-	REFUSED(&h, "NOT_FOUND", "J000001", "job", "sign", "J000001", "--client", "王经理");
+	H_REFUSED(&h, "NOT_FOUND", "J000001", "job", "sign", "J000001", "--client", "王经理");
 	as(&h, "sun.ae");
-	OK(&h, "job", "rights", "J000001", "--image", "cleared", "--model", "n/a", "--music", "n/a"); /* R-JOB-9 */
-	OK(&h, "job", "sign", "J000001", "--client", "王经理");
+	H_OK(&h, "job", "rights", "J000001", "--image", "cleared", "--model", "n/a", "--music", "n/a"); /* R-JOB-9 */
+	H_OK(&h, "job", "sign", "J000001", "--client", "王经理");
 	/* 修改卡: the client asks for changes; the sketch's sign-offs must be given again. */
-	OK(&h, "job", "revise", "J000001", "--note", "标题字再大一号，换成红色背景");
+	H_OK(&h, "job", "revise", "J000001", "--note", "标题字再大一号，换成红色背景");
 	SNAP(&h, "J000001");
-	REFUSED(&h, "FAILED_PRECONDITION", "R-JOB-6", "job", "advance", "J000001");
+	H_REFUSED(&h, "FAILED_PRECONDITION", "R-JOB-6", "job", "advance", "J000001");
 	CHECK(h_contains(err, "cd") && h_contains(err, "am") && h_contains(err, "client"));
 	UNCHANGED(&h, "J000001");
 	as(&h, "wu.cd");
-	OK(&h, "job", "sign", "J000001");
+	H_OK(&h, "job", "sign", "J000001");
 	as(&h, "zhao.ad"); /* AD signs the "am or above" slot */
-	OK(&h, "job", "sign", "J000001");
+	H_OK(&h, "job", "sign", "J000001");
 	as(&h, "sun.ae");
-	OK(&h, "job", "sign", "J000001", "--client", "王经理");
-	OK(&h, "job", "advance", "J000001");
+	H_OK(&h, "job", "sign", "J000001", "--client", "王经理");
+	H_OK(&h, "job", "advance", "J000001");
 
 	/* estimate: R-JOB-7 no work before the cost is agreed; R-JOB-4 no PO before confirmation. */
 	SNAP(&h, "J000001");
-	REFUSED(&h, "FAILED_PRECONDITION", "R-JOB-7", "job", "advance", "J000001");
-	REFUSED(&h, "FAILED_PRECONDITION", "estimate sign", "job", "sign", "J000001");
+	H_REFUSED(&h, "FAILED_PRECONDITION", "R-JOB-7", "job", "advance", "J000001");
+	H_REFUSED(&h, "FAILED_PRECONDITION", "estimate sign", "job", "sign", "J000001");
 	as(&h, "zhou.prod");
-	REFUSED(&h, "FAILED_PRECONDITION", "R-JOB-4", "po", "add", "J000001", "--vendor", "光影摄影", "--kind",
+	H_REFUSED(&h, "FAILED_PRECONDITION", "R-JOB-4", "po", "add", "J000001", "--vendor", "光影摄影", "--kind",
 	    "photography", "--amount", "8000", "--due", due);
 	UNCHANGED(&h, "J000001");
-	OK(&h, "estimate", "add", "J000001", "--line", "设计费|1|12,000", "--line", "摄影|2|4,000.50");
+	H_OK(&h, "estimate", "add", "J000001", "--line", "设计费|1|12,000", "--line", "摄影|2|4,000.50");
 	CHECK(h_contains(out, "E000001") && h_contains(out, "20,001.00") && h_contains(out, "贰万零壹元整"));
 	as(&h, "sun.ae");
-	REFUSED(&h, "PERMISSION_DENIED", "R-JOB-5", "estimate", "sign", "E000001");
-	REFUSED(&h, "FAILED_PRECONDITION", "E000001", "estimate", "send", "E000001"); /* not signed yet */
+	H_REFUSED(&h, "PERMISSION_DENIED", "R-JOB-5", "estimate", "sign", "E000001");
+	H_REFUSED(&h, "FAILED_PRECONDITION", "E000001", "estimate", "send", "E000001"); /* not signed yet */
 	as(&h, "zhao.ad");
-	OK(&h, "estimate", "sign", "E000001");
+	H_OK(&h, "estimate", "sign", "E000001");
 	as(&h, "sun.ae");
-	OK(&h, "estimate", "send", "E000001");
+	H_OK(&h, "estimate", "send", "E000001");
 	as(&h, "zhou.prod");
 	SNAP(&h, "J000001");
-	REFUSED(&h, "FAILED_PRECONDITION", "R-JOB-4", "po", "add", "J000001", "--vendor", "光影摄影", "--kind",
+	H_REFUSED(&h, "FAILED_PRECONDITION", "R-JOB-4", "po", "add", "J000001", "--vendor", "光影摄影", "--kind",
 	    "photography", "--amount", "8000", "--due", due);
 	UNCHANGED(&h, "J000001");
 	as(&h, "sun.ae");
-	OK(&h, "estimate", "confirm", "E000001", "--client-name", "王经理");
+	H_OK(&h, "estimate", "confirm", "E000001", "--client-name", "王经理");
 	CHECK(h_contains(out, "confirmed"));
-	OK(&h, "job", "advance", "J000001");
+	H_OK(&h, "job", "advance", "J000001");
 	CHECK(h_contains(out, "完稿"));
 
 	/* final art: creative, the AE's proofreading, the client. */
 	as(&h, "wu.cd");
-	OK(&h, "job", "sign", "J000001");
+	H_OK(&h, "job", "sign", "J000001");
 	as(&h, "sun.ae");
-	OK(&h, "job", "sign", "J000001");
-	OK(&h, "job", "sign", "J000001", "--client", "王经理");
-	OK(&h, "job", "advance", "J000001");
+	H_OK(&h, "job", "sign", "J000001");
+	H_OK(&h, "job", "sign", "J000001", "--client", "王经理");
+	H_OK(&h, "job", "advance", "J000001");
 
 	/* execution: production's PO to the photographer, now allowed (R-JOB-4 holds). */
 	as(&h, "zhou.prod");
-	OK(&h, "po", "add", "J000001", "--vendor", "光影摄影", "--kind", "photography", "--amount", "8,000", "--due", due);
+	H_OK(&h, "po", "add", "J000001", "--vendor", "光影摄影", "--kind", "photography", "--amount", "8,000", "--due", due);
 	CHECK(h_contains(out, "P000001") && h_contains(out, "捌仟元整"));
-	OK(&h, "job", "sign", "J000001");
+	H_OK(&h, "job", "sign", "J000001");
 	as(&h, "sun.ae");
-	OK(&h, "job", "advance", "J000001");
+	H_OK(&h, "job", "advance", "J000001");
 
 	/* production: AE, creative, production and the client sign the proof (S000001), then the stage. */
-	OK(&h, "proof", "add", "J000001", "--note", "菲林打样第一版");
-	OK(&h, "proof", "sign", "S000001");
-	OK(&h, "proof", "sign", "S000001", "--client", "王经理");
+	H_OK(&h, "proof", "add", "J000001", "--note", "菲林打样第一版");
+	H_OK(&h, "proof", "sign", "S000001");
+	H_OK(&h, "proof", "sign", "S000001", "--client", "王经理");
 	as(&h, "wu.cd");
-	OK(&h, "proof", "sign", "S000001");
+	H_OK(&h, "proof", "sign", "S000001");
 	as(&h, "zhou.prod");
-	OK(&h, "proof", "sign", "S000001");
+	H_OK(&h, "proof", "sign", "S000001");
 	as(&h, "sun.ae");
-	OK(&h, "job", "sign", "J000001");
-	OK(&h, "job", "sign", "J000001", "--client", "王经理");
+	H_OK(&h, "job", "sign", "J000001");
+	H_OK(&h, "job", "sign", "J000001", "--client", "王经理");
 	as(&h, "wu.cd");
-	OK(&h, "job", "sign", "J000001");
+	H_OK(&h, "job", "sign", "J000001");
 	as(&h, "zhou.prod");
-	OK(&h, "job", "sign", "J000001");
+	H_OK(&h, "job", "sign", "J000001");
 	as(&h, "sun.ae");
 	SNAP(&h, "J000001");
-	REFUSED(&h, "FAILED_PRECONDITION", "job close", "job", "advance", "J000001");
-	REFUSED(&h, "PERMISSION_DENIED", "财务", "job", "close", "J000001");
+	H_REFUSED(&h, "FAILED_PRECONDITION", "job close", "job", "advance", "J000001");
+	H_REFUSED(&h, "PERMISSION_DENIED", "财务", "job", "close", "J000001");
 	as(&h, "zheng.fin");
-	REFUSED(&h, "FAILED_PRECONDITION", "P000001", "job", "close", "J000001"); /* PO not confirmed by the CD */
+	H_REFUSED(&h, "FAILED_PRECONDITION", "P000001", "job", "close", "J000001"); /* PO not confirmed by the CD */
 	UNCHANGED(&h, "J000001");
 	as(&h, "wu.cd");
-	OK(&h, "po", "confirm", "P000001");
+	H_OK(&h, "po", "confirm", "P000001");
 	as(&h, "zheng.fin");
-	OK(&h, "job", "close", "J000001");
+	H_OK(&h, "job", "close", "J000001");
 	CHECK(h_contains(out, "结束"));
-	REFUSED(&h, "FAILED_PRECONDITION", "J000001", "job", "close", "J000001");
+	H_REFUSED(&h, "FAILED_PRECONDITION", "J000001", "job", "close", "J000001");
 	as(&h, "sun.ae");
-	REFUSED(&h, "FAILED_PRECONDITION", "J000001", "job", "advance", "J000001");
+	H_REFUSED(&h, "FAILED_PRECONDITION", "J000001", "job", "advance", "J000001");
 
 	/* The whole history is shown by job show. */
-	OK(&h, "job", "show", "J000001");
+	H_OK(&h, "job", "show", "J000001");
 	const char *const want[] = {"opened", "forecast -> brief", "number", number, "revised", "#1 sketch",
 	    "sign-offs cleared", "E000001 confirmed by client 王经理", "P000001 issued", "P000001 confirmed",
 	    "production -> closed", "王经理", "标题字再大一号", "贰万零壹元整", "zheng.fin"};
@@ -303,7 +247,7 @@ TEST(test_job_forecast_to_closed_with_every_signoff_and_every_illegal_step_refus
 			fprintf(stderr, "  job show lacks \"%s\"\n", want[i]);
 			CHECK(0);
 		}
-	OK(&h, "job", "list", "--stage", "closed");
+	H_OK(&h, "job", "list", "--stage", "closed");
 	CHECK(h_contains(out, number));
 	CHECK_INT(h_teardown(&h), 0);
 }
