@@ -13,10 +13,14 @@
  *	aedesk client profile ID [--set SECTION.FIELD=VALUE ...] [--edit] [--file F.json]
  *	aedesk client import FILE.csv [--dry-run]
  *	aedesk client export [--format csv|json]
+ *	aedesk client recommendations [--pending] [--client ID]
+ *	aedesk client approve REC-ID
+ *	aedesk client reject REC-ID --why TEXT
  *
  *	list also takes --code (client id or USCC), --industry and --sort id|name, and
  *	shows each client's profile completeness (R-PROFILE-1). profile is in
- *	cmd_client_profile.c, import and export in cmd_client_csv.c.
+ *	cmd_client_profile.c, import and export in cmd_client_csv.c, the scorer's class
+ *	recommendations (R-CLASS-1) in cmd_client_recs.c.
  */
 #include <getopt.h>
 #include <stdlib.h>
@@ -29,12 +33,15 @@
 #include "wire.h"
 
 CLI_COMMAND("client", cmd_client, 10,
-    "客户：add | show | list | class | assign | credit | history | profile | import | export（aedesk client --help）",
-    "clients: add | show | list | class | assign | credit | history | profile | import | export (aedesk client --help)")
+    "客户：add | show | list | class | assign | credit | history | profile | import | export | recommendations | approve | reject（aedesk client --help）",
+    "clients: add | show | list | class | assign | credit | history | profile | import | export | recommendations | approve | reject (aedesk client --help)")
 
 int client_profile_cmd(int argc, char **argv);   /* cmd_client_profile.c */
 int client_import_cmd(int argc, char **argv);    /* cmd_client_csv.c */
 int client_export_cmd(int argc, char **argv);
+int client_recs_cmd(int argc, char **argv);      /* cmd_client_recs.c */
+int client_approve_cmd(int argc, char **argv);
+int client_reject_cmd(int argc, char **argv);
 
 static void print_client(const Aedesk__Client *c)
 {
@@ -320,6 +327,10 @@ static const char *change_name(const char *c)
 		return cli_t("分配", "assignment");
 	if (strcmp(c, "credit") == 0)
 		return cli_t("信用额度", "credit limit");
+	if (strcmp(c, "class-recommended") == 0)
+		return cli_t("分类建议（待批）", "class recommended");
+	if (strcmp(c, "class-rejected") == 0)
+		return cli_t("分类建议已驳回", "class recommendation rejected");
 	return c;
 }
 
@@ -368,7 +379,8 @@ static int cmd_client(int argc, char **argv)
 		int (*fn)(int, char **);
 	} sub[] = {{"add", client_add}, {"show", client_show}, {"list", client_list}, {"class", client_class},
 	    {"assign", client_assign}, {"credit", client_credit}, {"history", client_history},
-	    {"profile", client_profile_cmd}, {"import", client_import_cmd}, {"export", client_export_cmd}};
+	    {"profile", client_profile_cmd}, {"import", client_import_cmd}, {"export", client_export_cmd},
+	    {"recommendations", client_recs_cmd}, {"approve", client_approve_cmd}, {"reject", client_reject_cmd}};
 	if (argc >= 2)
 		for (size_t i = 0; i < sizeof sub / sizeof sub[0]; i++)
 			if (strcmp(argv[1], sub[i].name) == 0)
@@ -381,12 +393,16 @@ static int cmd_client(int argc, char **argv)
 		  "  aedesk client assign 客户编号 [--ae 员工编号] [--team 员工编号,...]\n"
 		  "  aedesk client credit 客户编号 金额\n  aedesk client history 客户编号\n"
 		  "  aedesk client profile 客户编号 [--set 段.字段=值 ...] [--edit] [--file 资料.json]\n"
-		  "  aedesk client import 文件.csv [--dry-run]\n  aedesk client export [--format csv|json]",
+		  "  aedesk client import 文件.csv [--dry-run]\n  aedesk client export [--format csv|json]\n"
+		  "  aedesk client recommendations [--pending] [--client 客户编号]\n"
+		  "  aedesk client approve 建议编号\n  aedesk client reject 建议编号 --why 原因",
 		"usage:\n  aedesk client add --name NAME [--class A|B|C|D] [--ae STAFF]\n  aedesk client show ID\n"
 		"  aedesk client list [--class X] [--ae STAFF] [--name TEXT] [--limit N] [--after ID]\n"
 		"  aedesk client class ID A|B|C|D --why TEXT\n  aedesk client assign ID [--ae STAFF] [--team STAFF,...]\n"
 		"  aedesk client credit ID AMOUNT\n  aedesk client history ID\n"
 		"  aedesk client profile ID [--set SECTION.FIELD=VALUE ...] [--edit] [--file F.json]\n"
-		"  aedesk client import FILE.csv [--dry-run]\n  aedesk client export [--format csv|json]"));
+		"  aedesk client import FILE.csv [--dry-run]\n  aedesk client export [--format csv|json]\n"
+		"  aedesk client recommendations [--pending] [--client ID]\n"
+		"  aedesk client approve REC-ID\n  aedesk client reject REC-ID --why TEXT"));
 	return f == stdout ? 0 : EXIT_USAGE;
 }

@@ -10,6 +10,8 @@
  *	The credit limit (R-JOB-8, enforced by the job tracker) is set by AD, finance or
  *	admin. Every change emits ClientUpdated with the whole updated client.
  *
+ *	The scorer's recommendations reach the same path (recommendations.c).
+ *
  *	Messages in: ClientClassRequest, ClientAssignRequest, ClientCreditRequest (all
  *	ClientReply), ClientHistoryRequest (ClientHistoryReply).
  *	Events out: ClientUpdated {client, change "class" | "assign" | "credit", why}.
@@ -37,10 +39,11 @@ static int reply_client(svc_req *r, Aedesk__Client *c)
 }
 
 /*
- * set_class is the one path a class change takes (a person's override now, the
- * scorer's recommendation later): it records the history line and emits the event.
+ * registry_set_class is the one path a class change takes (a person's override, the
+ * scorer's recommendation applied automatically or approved, recommendations.c): it
+ * records the history line and emits the event.
  */
-static int set_class(svc_req *r, Aedesk__Client *c, const char *cls, const char *by, const char *why)
+int registry_set_class(svc_req *r, Aedesk__Client *c, const char *cls, const char *by, const char *why)
 {
 	char from[4];
 	snprintf(from, sizeof from, "%s", c->class_);
@@ -71,7 +74,7 @@ int registry_client_class(svc_req *r, const ProtobufCMessage *in)
 	if (strcmp(old, q->class_) == 0)
 		rc = svc_failf(r, AEDESK__STATUS__FAILED_PRECONDITION, "客户 %s 已是 %s 类", "client %s is already class %s",
 		    c->id, old);
-	else if ((rc = set_class(r, c, q->class_, r->caller->id, q->why)) == 0)
+	else if ((rc = registry_set_class(r, c, q->class_, r->caller->id, q->why)) == 0)
 		rc = reply_client(r, c);
 	c->class_ = old;
 	wire_free(&c->base);

@@ -9,7 +9,9 @@
  *	Owns staff accounts (and signs login tokens) and the client book: clients with
  *	their class, assignment, credit limit and history, contacts, interactions and
  *	contracts. Every change is an event in its outbox: the job tracker, scheduler and
- *	scorer build on them.
+ *	scorer build on them. It applies the scorer's ClassRecommended (R-CLASS-1) at
+ *	once or holds it for approval: registry.class_recommendations = auto | approve
+ *	(default approve), see recommendations.c.
  *
  * SECURITY
  *	The only holder of the token signing key (keys_dir/token.key).
@@ -17,9 +19,13 @@
  * SEE ALSO
  *	common/svc.h, proto/registry.proto, staff.c, clients.c, classes.c, contacts.c,
  *	visits.c, contracts.c,
- *	profile.c, prospects.c, import.c
+ *	profile.c, prospects.c, import.c, recommendations.c
  */
+#include <stdio.h>
+#include <string.h>
+
 #include "registry.h"
+#include "scorer.pb-c.h"
 
 struct registry registry;
 
@@ -57,6 +63,14 @@ static const struct svc_handler handlers[] = {
 	{&aedesk__prospect_intent_request__descriptor, registry_prospect_intent, SVC_WRITES},
 	{&aedesk__prospect_list_request__descriptor, registry_prospect_list, 0},
 	{&aedesk__client_import_request__descriptor, registry_client_import, SVC_WRITES},
+	{&aedesk__recommendation_list_request__descriptor, registry_recommendation_list, 0},
+	{&aedesk__recommendation_decide_request__descriptor, registry_recommendation_decide, SVC_WRITES},
+};
+
+static const char *const sources[] = {"scorer", NULL};
+
+static const struct svc_event_handler events[] = {
+	{"scorer", &aedesk__class_recommended__descriptor, registry_on_class_recommended},
 };
 
 static const store_table tables[] = {
@@ -78,6 +92,8 @@ static const store_table tables[] = {
 	{"prospects", &registry.prospects},
 	{"import_stage", &registry.import_stage},
 	{"import_meta", &registry.import_meta},
+	{"class_recs", &registry.class_recs},
+	{"client_recs", &registry.client_recs},
 	{NULL, NULL},
 };
 
@@ -87,13 +103,28 @@ static void registry_close(svc *s)
 	sodium_memzero(registry.sk, sizeof registry.sk);
 }
 
+static int registry_open(svc *s, svc_req *r)
+{
+	const char *mode = conf_get(svc_conf(s), "registry.class_recommendations", "approve");
+	if (strcmp(mode, "auto") != 0 && strcmp(mode, "approve") != 0) {
+		snprintf(r->message, sizeof r->message,
+		    "registry.class_recommendations must be auto or approve, not '%s'", mode);
+		return -1;
+	}
+	registry.class_recs_auto = strcmp(mode, "auto") == 0;
+	return registry_bootstrap(s, r);
+}
+
 static const struct svc_decl decl = {
 	.name = "registry",
 	.summary = "aedesk-registry: staff, login and the client book of the account department.",
 	.handlers = handlers,
 	.nhandlers = sizeof handlers / sizeof handlers[0],
+	.sources = sources,
+	.events = events,
+	.nevents = sizeof events / sizeof events[0],
 	.tables = tables,
-	.open = registry_bootstrap,
+	.open = registry_open,
 	.close = registry_close,
 };
 

@@ -25,6 +25,9 @@
  *	  prospects        prospect id "P000001" -> aedesk.Prospect
  *	  import_stage     import id \0 be64(line) -> aedesk.ImportRow (staged chunks)
  *	  import_meta      import id -> be64(created_ms) (stages older than a day are dropped)
+ *	issue 6 (recommendations.c):
+ *	  class_recs       rec id "R000001" -> aedesk.ClassRecommendation (reg_meta "rec_seq")
+ *	  client_recs      client id \0 rec id -> ""
  */
 #ifndef AEDESK_REGISTRY_H
 #define AEDESK_REGISTRY_H
@@ -37,6 +40,8 @@ struct registry {
 	MDB_dbi client_hist, contacts, client_contacts, visits, visit_time, client_visits;
 	MDB_dbi contracts, client_contracts;
 	MDB_dbi profiles, client_uscc, client_ae, prospects, import_stage, import_meta;
+	MDB_dbi class_recs, client_recs;
+	int class_recs_auto;     /* registry.class_recommendations = auto (default approve) */
 	uint8_t sk[crypto_sign_SECRETKEYBYTES];
 	int64_t token_ttl_ms;
 };
@@ -62,6 +67,17 @@ int registry_client_class(svc_req *r, const ProtobufCMessage *in);
 int registry_client_assign(svc_req *r, const ProtobufCMessage *in);
 int registry_client_credit(svc_req *r, const ProtobufCMessage *in);
 int registry_client_history(svc_req *r, const ProtobufCMessage *in);
+/*
+ * registry_set_class: the one path of a class change (R-CLASS-1): a history line (by,
+ * why) and ClientUpdated {change "class"}. Sets c->class_ = cls: the caller puts its
+ * own pointer back before freeing c (an unpacked client).
+ */
+int registry_set_class(svc_req *r, Aedesk__Client *c, const char *cls, const char *by, const char *why);
+
+/* recommendations.c: the scorer's ClassRecommended, applied or held for approval */
+int registry_on_class_recommended(svc_req *r, const ProtobufCMessage *ev);
+int registry_recommendation_list(svc_req *r, const ProtobufCMessage *in);
+int registry_recommendation_decide(svc_req *r, const ProtobufCMessage *in);
 
 /* contacts.c */
 int registry_contact_add(svc_req *r, const ProtobufCMessage *in);

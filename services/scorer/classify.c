@@ -10,9 +10,13 @@
  *	  timeliness    invoices due in the last 90 days, or still unpaid then: mean days
  *	                late (paid, or as of now if unpaid); 60 days late or more is 0
  *	  satisfaction  survey scores of the last 365 days (1-5 -> 200-1000)
- *	weighted by scorer.class.weight.<name> (40, 30, 30); an input without data does
- *	not count. Market influence would come from the profile's industry position and
- *	market share: the registry has no profiles yet, so it is left out (and said so).
+ *	  influence     market influence from the client's profile (ProfileUpdated, as of
+ *	                then): market share (ProfileMarket.market_share_pct), where
+ *	                scorer.class.share_full percent (default 20) or more is 1000; an
+ *	                industry position (ProfileOverview.industry_position) that names a
+ *	                leader (龙头, 领先, 第一, 前三, leader, leading, top) is at least 800
+ *	weighted by scorer.class.weight.<name> (40, 30, 30, 20); an input without data
+ *	does not count.
  *	The score maps to a class by scorer.class.a|b|c (750, 500, 250); the
  *	recommendation moves at most one class from the current one per assessment.
  *	With `recommend`, a recommendation that differs from the current class (and was
@@ -81,6 +85,48 @@ static char class_of(int64_t score)
 	if (score >= cfg("scorer.class.c", 250, 1000))
 		return 'C';
 	return 'D';
+}
+
+static int leader_words(const char *s)
+{
+	static const char *const w[] = {"龙头", "领先", "第一", "前三", "领导品牌", "leader", "leading", "top", "Leader",
+	    "Leading", "Top"};
+	for (size_t i = 0; i < sizeof w / sizeof w[0]; i++)
+		if (strstr(s, w[i]))
+			return 1;
+	return 0;
+}
+
+/* add_influence: market influence from the profile as of as_of (R-CLASS-1). */
+static int add_influence(ccard *k, int64_t as_of, int en)
+{
+	const Aedesk__ScoreProfilePoint *p = sc_profile_at(k->c, as_of + 1);
+	int64_t full = cfg("scorer.class.share_full", 20, 100) * 1000;
+	int64_t share = p ? p->share_milli : 0;
+	int lead = p && leader_words(p->position);
+	if (!share && !lead)
+		return sc_card_input(k->card, "influence", 0, 0,
+			   en ? "no market share or leading industry position in the client's profile"
+			      : "客户资料中没有市场占有率或领先的业界地位", "-")
+		    ? 0
+		    : -1;
+	int64_t s = full ? (share >= full ? 1000 : share * 1000 / full) : 0;
+	if (lead && s < 800)
+		s = 800;
+	char pos[160];
+	size_t pl = strlen(p->position);
+	if (pl > 120) /* cut on a UTF-8 character boundary */
+		for (pl = 120; pl && ((unsigned char)p->position[pl] & 0xC0) == 0x80; pl--)
+			;
+	memcpy(pos, p->position, pl);
+	pos[pl] = 0;
+	if (!sc_card_input(k->card, "influence", s, cfg("scorer.class.weight.influence", 20, 1000), "",
+		en ? "market share %lld.%03lld%%%s%s" : "市场占有率 %lld.%03lld%%%s%s", (long long)(share / 1000),
+		(long long)(share % 1000), pos[0] ? (en ? ", position: " : "，业界地位：") : "", pos))
+		return -1;
+	reason(k, en ? "market influence (share %lld.%03lld%%%s%s): %lld/1000" : "市场影响力（占有率 %lld.%03lld%%%s%s）：%lld/1000",
+	    (long long)(share / 1000), (long long)(share % 1000), pos[0] ? (en ? ", " : "，") : "", pos, (long long)s);
+	return 0;
 }
 
 static int score_client(MDB_txn *txn, ccard *k, int64_t as_of, int en)
@@ -210,9 +256,7 @@ static int score_client(MDB_txn *txn, ccard *k, int64_t as_of, int en)
 	}
 	if (!sin->value || !sin->note)
 		return -1;
-	if (!sc_card_input(k->card, "influence", 0, 0,
-		en ? "not measured: the registry has no client profiles (industry position, market share) yet"
-		   : "暂不计：登记服务尚无客户基本资料（行业地位、市场占有率）", "-"))
+	if (add_influence(k, as_of, en))
 		return -1;
 	int64_t tw;
 	sc_card_finish(k->card, &k->cc.score, &tw);

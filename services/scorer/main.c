@@ -10,13 +10,16 @@
  *	AE scorecards per period (R-SCORE-1) combine objective measures computed from
  *	registry and jobs events (visit compliance against R-VISIT-1's targets, on-time
  *	job stages, estimate turnaround, revision rounds, revenue against target, overdue
- *	receivables, satisfaction surveys) with the direct supervisor's 1-5 ratings of the
+ *	receivables, satisfaction surveys, prospects contacted, clients' profile
+ *	completeness) with the direct supervisor's 1-5 ratings of the
  *	handbook's criteria (业绩评估). Every input shows its value, weight, contribution
  *	and the ids it came from. Client scoring (R-CLASS-1) recommends a class, sent as
  *	ClassRecommended for the registry to apply.
  *
  *	Config: timezone_offset_min (default 480), scorer.weight.<input or criterion>,
- *	scorer.class.weight.<revenue|timeliness|satisfaction>, scorer.class.revenue_full
+ *	scorer.class.weight.<revenue|timeliness|satisfaction|influence>,
+ *	scorer.class.share_full (market share percent for a full influence score, default
+ *	20), scorer.class.revenue_full
  *	(yuan for a full importance score, default 500000), scorer.class.a|b|c (score
  *	thresholds in thousandths, default 750, 500, 250).
  *
@@ -45,6 +48,9 @@ static const struct svc_event_handler events[] = {
 	{"registry", &aedesk__client_updated__descriptor, sc_on_client_updated},
 	{"registry", &aedesk__contact_added__descriptor, sc_on_contact},
 	{"registry", &aedesk__visit_logged__descriptor, sc_on_visit},
+	{"registry", &aedesk__profile_updated__descriptor, sc_on_profile},
+	{"registry", &aedesk__prospect_added__descriptor, sc_on_prospect_added},
+	{"registry", &aedesk__prospect_advanced__descriptor, sc_on_prospect_advanced},
 	{"jobs", &aedesk__job_stage_entered__descriptor, sc_on_stage},
 	{"jobs", &aedesk__job_revised__descriptor, sc_on_revised},
 	{"jobs", &aedesk__estimate_confirmed__descriptor, sc_on_estimate_confirmed},

@@ -10,7 +10,10 @@
  *	receivables are judged as of then, so a rebuild by replay gives the same.
  *
  *	Events in: registry StaffAdded, ClientAdded, ClientUpdated, ContactAdded,
- *	VisitLogged; jobs JobStageEntered, JobRevised, EstimateConfirmed, InvoiceAdded,
+ *	VisitLogged, ProfileUpdated (a point of the client's profile timeline),
+ *	ProspectAdded and ProspectAdvanced (a "prospect" fact for the prospect's AE: the
+ *	registry logs no interactions with prospects, so a prospect added or moved a stage
+ *	is what counts as a contact); jobs JobStageEntered, JobRevised, EstimateConfirmed, InvoiceAdded,
  *	PaymentAdded. Attribution: a visit counts for the client (and so for its AE of
  *	that week); a stage, revision or estimate for the job's owner; an invoice for its
  *	AE.
@@ -153,6 +156,10 @@ static int client_apply(svc_req *r, const Aedesk__Client *c, int64_t at_ms)
 	}
 	n.timeline = tl;
 	n.n_timeline = cnt;
+	if (old) {
+		n.profile = old->profile;
+		n.n_profile = old->n_profile;
+	}
 	/* A pending recommendation is spent once the class changes. */
 	n.last_recommended = old && strcmp(old->class_, c->class_) == 0 ? old->last_recommended : "";
 	int rc = sc_put(r, scorer.clients, c->id, strlen(c->id), &n.base);
@@ -352,4 +359,75 @@ int sc_on_payment(svc_req *r, const ProtobufCMessage *ev)
 	si->n_payments--; /* p is on our stack: not protobuf-c's to free */
 	wire_free(&si->base);
 	return rc;
+}
+
+int sc_on_profile(svc_req *r, const ProtobufCMessage *ev)
+{
+	const Aedesk__ClientProfile *p = ((const Aedesk__ProfileUpdated *)ev)->profile;
+	if (touch(r))
+		return -1;
+	if (!p || !p->client_id[0])
+		return 0;
+	Aedesk__ScoreClient *c;
+	if (sc_get(r->txn, scorer.clients, p->client_id, strlen(p->client_id), &aedesk__score_client__descriptor,
+		(ProtobufCMessage **)&c))
+		return 0; /* a client we never saw */
+	double share = p->market && p->market->market_share_pct > 0 ? p->market->market_share_pct : 0;
+	Aedesk__ScoreProfilePoint pt = AEDESK__SCORE_PROFILE_POINT__INIT;
+	pt.at_ms = r->env->time_ms;
+	pt.pct = p->completeness_pct > 100 ? 100 : p->completeness_pct;
+	pt.share_milli = share > 100 ? 100000 : (int64_t)(share * 1000 + 0.5);
+	pt.position = p->overview ? p->overview->industry_position : "";
+	const Aedesk__ScoreProfilePoint *prev = c->n_profile ? c->profile[c->n_profile - 1] : NULL;
+	if (prev && prev->pct == pt.pct && prev->share_milli == pt.share_milli && strcmp(prev->position, pt.position) == 0) {
+		wire_free(&c->base);
+		return 0;
+	}
+	Aedesk__ScoreProfilePoint **a = realloc(c->profile, (c->n_profile + 1) * sizeof *a);
+	if (!a) {
+		wire_free(&c->base);
+		return svc_failf(r, AEDESK__STATUS__INTERNAL, "内存不足", "out of memory");
+	}
+	c->profile = a;
+	a[c->n_profile++] = &pt;
+	int rc = sc_put(r, scorer.clients, c->id, strlen(c->id), &c->base);
+	c->n_profile--; /* pt is on our stack */
+	wire_free(&c->base);
+	return rc;
+}
+
+/* prospect_fact: a contact with a prospect, for its AE, at the event's time. */
+static int prospect_fact(svc_req *r, const Aedesk__Prospect *p)
+{
+	if (touch(r))
+		return -1;
+	if (!p || !p->id[0] || !p->ae[0])
+		return 0;
+	Aedesk__ScoreFact f = AEDESK__SCORE_FACT__INIT;
+	f.kind = "prospect";
+	f.id = p->id;
+	f.at_ms = r->env->time_ms;
+	f.stage = (int32_t)p->stage;
+	char sfx[16];
+	snprintf(sfx, sizeof sfx, "#%d", (int)p->stage);
+	return put_fact(r, p->ae, &f, sfx);
+}
+
+int sc_on_prospect_added(svc_req *r, const ProtobufCMessage *ev)
+{
+	return prospect_fact(r, ((const Aedesk__ProspectAdded *)ev)->prospect);
+}
+
+int sc_on_prospect_advanced(svc_req *r, const ProtobufCMessage *ev)
+{
+	return prospect_fact(r, ((const Aedesk__ProspectAdvanced *)ev)->prospect);
+}
+
+const Aedesk__ScoreProfilePoint *sc_profile_at(const Aedesk__ScoreClient *c, int64_t t)
+{
+	const Aedesk__ScoreProfilePoint *p = NULL;
+	for (size_t i = 0; i < c->n_profile; i++)
+		if (c->profile[i]->at_ms < t)
+			p = c->profile[i];
+	return p;
 }

@@ -21,8 +21,13 @@
  *	  satisfaction  survey scores of the period (1-5 -> 200-1000).
  *	Ratings: each criterion's 1-5 -> 200-1000. An input without data (no clients,
  *	no jobs, no target, not rated) has weight 0 and a note saying why.
- *	Not measured yet (weight 0, noted): prospects contacted (the registry has no
- *	prospect events) and clients' profile completeness (no profiles in the registry).
+ *	  prospects     prospects contacted in the period against the prospect target:
+ *	                the registry logs no interactions with prospects, so a contact is a
+ *	                prospect added or moved a stage (ProspectAdded, ProspectAdvanced) by
+ *	                the AE's prospects in the period; score = contacts * 1000 / target.
+ *	  profile       R-PROFILE-1: mean completeness of the profiles of the clients the AE
+ *	                holds at the period's end (or the scorer's clock), as of then; a
+ *	                client without a profile counts as 0%.
  *
  *	Messages in: ScorecardRequest. Out: ScorecardReply.
  */
@@ -43,6 +48,8 @@ const struct sc_measure sc_measures[SC_NMEASURES] = {
 	{"revenue", "业绩目标", 10},
 	{"overdue", "逾期应收", 6},
 	{"satisfaction", "客户满意度", 6},
+	{"prospects", "潜在客户接触", 6},
+	{"profile", "客户资料完整度", 4},
 };
 
 static int64_t measure_weight(int i) { return sc_weight(sc_measures[i].name, sc_measures[i].weight); }
@@ -195,8 +202,8 @@ static int add_visits(MDB_txn *txn, sc_card *card, const char *staff, const sc_p
 
 /* The facts of a period, gathered in one pass. */
 struct period_facts {
-	int64_t stages, on_time, estimates, est_in_week, est_ms, revisions, revenue;
-	strset stage_jobs, late, est_ids, rev_jobs, jobs, invoices;
+	int64_t stages, on_time, estimates, est_in_week, est_ms, revisions, revenue, prospects;
+	strset stage_jobs, late, est_ids, rev_jobs, jobs, invoices, prospect_ids;
 	char late_note[600];
 };
 
@@ -248,6 +255,9 @@ static int gather_facts(MDB_txn *txn, const char *staff, const sc_period *p, str
 		} else if (strcmp(x->kind, "invoice") == 0) {
 			f->revenue += x->value;
 			rc |= strset_add(&f->invoices, x->id);
+		} else if (strcmp(x->kind, "prospect") == 0) {
+			f->prospects++;
+			rc |= strset_add(&f->prospect_ids, x->id);
 		}
 		wire_free(&x->base);
 	}
@@ -263,6 +273,49 @@ static void facts_free(struct period_facts *f)
 	strset_free(&f->rev_jobs);
 	strset_free(&f->jobs);
 	strset_free(&f->invoices);
+	strset_free(&f->prospect_ids);
+}
+
+static int sources(Aedesk__ScoreInput *in, const strset *t);
+
+/* add_profile: mean R-PROFILE-1 completeness of the AE's clients as of as_of. */
+static int add_profile(MDB_txn *txn, sc_card *card, const char *staff, int64_t as_of, int en)
+{
+	MDB_cursor *cur;
+	if (mdb_cursor_open(txn, scorer.staff_clients, &cur))
+		return -1;
+	size_t pl = strlen(staff) + 1;
+	MDB_val key = {pl, (void *)staff}, v;
+	int64_t n = 0, sum = 0;
+	strset ids = {0};
+	int rc = 0;
+	for (int c = mdb_cursor_get(cur, &key, &v, MDB_SET_RANGE); c == 0 && !rc; c = mdb_cursor_get(cur, &key, &v, MDB_NEXT)) {
+		if (key.mv_size <= pl || memcmp(key.mv_data, staff, pl) != 0)
+			break;
+		Aedesk__ScoreClient *cl;
+		if (sc_get(txn, scorer.clients, (const char *)key.mv_data + pl, key.mv_size - pl,
+			&aedesk__score_client__descriptor, (ProtobufCMessage **)&cl))
+			continue;
+		const Aedesk__ScoreClientState *st = NULL;
+		for (size_t i = 0; i < cl->n_timeline; i++)
+			if (cl->timeline[i]->at_ms < as_of)
+				st = cl->timeline[i];
+		if (st && strcmp(st->ae, staff) == 0) {
+			const Aedesk__ScoreProfilePoint *p = sc_profile_at(cl, as_of);
+			n++;
+			sum += p ? p->pct : 0;
+			rc |= strset_add(&ids, cl->id);
+		}
+		wire_free(&cl->base);
+	}
+	mdb_cursor_close(cur);
+	Aedesk__ScoreInput *in = sc_card_input(card, "profile", n ? sum * 10 / n : 0, n ? measure_weight(8) : 0,
+	    n ? (en ? "a client without a profile counts as 0%" : "没有资料的客户按 0% 计") : en ? "no clients" : "没有客户",
+	    en ? "%lld%% mean of %lld clients" : "%lld 个客户平均 %lld%%", en ? (long long)(n ? sum / n : 0) : (long long)n,
+	    en ? (long long)n : (long long)(n ? sum / n : 0));
+	rc |= sources(in, &ids);
+	strset_free(&ids);
+	return rc ? -1 : 0;
 }
 
 static int sources(Aedesk__ScoreInput *in, const strset *t)
@@ -498,18 +551,18 @@ static int build(MDB_txn *txn, const char *staff, const sc_period *p, int en, bu
 		    trev ? "" : en ? "no revenue target for the period (aedesk target set)" : "本期没有业绩目标（aedesk target set）",
 		    en ? "%s of %s" : "%s / 目标 %s", a, t);
 		rc |= sources(in, &f.invoices);
-		char pt[32];
-		snprintf(pt, sizeof pt, "?/%lld", (long long)tpros);
-		if (!rc && !sc_card_input(b->card, "prospects", 0, 0,
-			en ? "not measured: the registry has no prospect events yet" : "暂不计：登记服务尚无潜在客户事件", "%s", pt))
-			rc = -1;
-		if (!rc && !sc_card_input(b->card, "profile", 0, 0,
-			en ? "not measured: the registry has no client profiles (R-PROFILE-1) yet" : "暂不计：登记服务尚无客户基本资料（R-PROFILE-1）",
-			"%s", "-"))
-			rc = -1;
+		in = rc ? NULL : sc_card_input(b->card, "prospects",
+		    tpros ? (f.prospects >= tpros ? 1000 : f.prospects * 1000 / tpros) : 0, tpros ? measure_weight(7) : 0,
+		    tpros ? (en ? "a contact is a prospect added or moved a stage (the registry logs no interactions with prospects)"
+				: "接触按潜在客户新增或推进一个阶段计（登记服务不记录与潜在客户的往来）")
+			  : en ? "no prospect-contact target for the period (aedesk target set --prospects)"
+			       : "本期没有潜在客户接触目标（aedesk target set --prospects）",
+		    "%lld/%lld", (long long)f.prospects, (long long)tpros);
+		if (!rc)
+			rc |= sources(in, &f.prospect_ids);
 	}
 	facts_free(&f);
-	if (rc || add_overdue(txn, b->card, staff, as_of, en) || add_satisfaction(txn, b->card, staff, p, en) ||
+	if (rc || add_profile(txn, b->card, staff, as_of, en) || add_overdue(txn, b->card, staff, as_of, en) || add_satisfaction(txn, b->card, staff, p, en) ||
 	    add_ratings(txn, b->card, &b->sc, staff, p, en, &b->rr))
 		return -1;
 	sc_card_finish(b->card, &b->sc.total, &b->sc.total_weight);

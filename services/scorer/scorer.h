@@ -11,7 +11,8 @@
  *	  contacts       contact id -> client id
  *	  cvisits        client id \0 be64(at_ms) visit id -> "" (face visits, 面访)
  *	  facts          staff id \0 be64(at_ms) kind \0 id [\0 n] -> aedesk.ScoreFact
- *	                 (stage entered, estimate confirmed, revision, invoice issued)
+ *	                 (stage entered, estimate confirmed, revision, invoice issued,
+ *	                 prospect added or advanced)
  *	  invoices       invoice id -> aedesk.ScoreInvoice (with its payments)
  *	  ae_invoices    staff id \0 invoice id -> ""
  *	  cl_invoices    client id \0 invoice id -> ""
@@ -82,7 +83,7 @@ int sc_may_see(svc_req *r, const char *staff);
 int64_t sc_weight(const char *name, int64_t dflt);
 /* sc_weights_check: every weight key is valid (a bad one stops the service at start). */
 int sc_weights_check(void);
-#define SC_NMEASURES 7
+#define SC_NMEASURES 9
 extern const struct sc_measure {
 	const char *name, *zh;
 	int64_t weight;
@@ -99,6 +100,11 @@ int sc_on_revised(svc_req *r, const ProtobufCMessage *ev);
 int sc_on_estimate_confirmed(svc_req *r, const ProtobufCMessage *ev);
 int sc_on_invoice(svc_req *r, const ProtobufCMessage *ev);
 int sc_on_payment(svc_req *r, const ProtobufCMessage *ev);
+int sc_on_profile(svc_req *r, const ProtobufCMessage *ev);
+int sc_on_prospect_added(svc_req *r, const ProtobufCMessage *ev);
+int sc_on_prospect_advanced(svc_req *r, const ProtobufCMessage *ev);
+/* sc_profile_at: the client's latest profile point before t, or NULL. */
+const Aedesk__ScoreProfilePoint *sc_profile_at(const Aedesk__ScoreClient *c, int64_t t);
 
 /* inputs.c: ratings, comments, targets, surveys */
 #define SC_NCRITERIA 9

@@ -195,6 +195,10 @@ TEST(test_scorecard_equals_hand_computed_total_and_names_its_ids_R_SCORE_1)
 	as(&h, "zheng.fin");
 	OK(&h, "invoice", "add", "J000001", "--amount", "30,000", "--due", past);
 	OK(&h, "payment", "add", "I000001", "--amount", "10,000");
+	/* Prospects contacted: one prospect added and moved a stage (two contacts). */
+	as(&h, "sun.ae");
+	OK(&h, "prospect", "add", "--name", "远景饮料");
+	OK(&h, "prospect", "advance", "P000001", "--to", "info");
 	CHECK(caught_up(&h) == 0);
 
 	/* Only the manager chain rates; the direct manager does not write the head's comment. */
@@ -217,13 +221,15 @@ TEST(test_scorecard_equals_hand_computed_total_and_names_its_ids_R_SCORE_1)
 	 *   overdue      20,000 unpaid of 30,000 -> 334 x 6 = 2004 (I000001)
 	 *   satisfaction (4+5)/2 -> 900 x 6 = 5400 (S000001)
 	 *   ratings      analytical 4 -> 800 x 10, planning 3 -> 600 x 10, communication 5 -> 1000 x 6
-	 *   weights 68, sum 45064: total 662. */
+	 *   prospects    2 contacts of a target of 12 -> 166 x 6 = 996 (P000001 added, advanced)
+	 *   profile      C000001 and C000002 have no profile: 0% -> 0 x 4
+	 *   weights 78, sum 46060: total 590. */
 	as(&h, "sun.ae");
 	OK(&h, "--json", "scorecard", "sun.ae", "--period", period);
 	char json_before[65536], line[4096];
 	snprintf(json_before, sizeof json_before, "%s", out);
-	CHECK(h_contains(out, "\"total\": 662"));
-	CHECK(h_contains(out, "\"total_weight\": 68"));
+	CHECK(h_contains(out, "\"total\": 590"));
+	CHECK(h_contains(out, "\"total_weight\": 78"));
 	input_json(out, "visits", line, sizeof line);
 	CHECK(h_contains(line, "\"value\": \"2/3\"") && h_contains(line, "\"score\": 666"));
 	CHECK(h_contains(line, "V000001") && h_contains(line, "V000003"));
@@ -234,11 +240,15 @@ TEST(test_scorecard_equals_hand_computed_total_and_names_its_ids_R_SCORE_1)
 	input_json(out, "revisions", line, sizeof line);
 	CHECK(h_contains(line, "\"score\": 750") && h_contains(line, "J000001"));
 	input_json(out, "revenue", line, sizeof line);
-	CHECK(h_contains(line, "\"score\": 500") && h_contains(line, "I000001") && h_contains(line, "\"contribution\": 73"));
+	CHECK(h_contains(line, "\"score\": 500") && h_contains(line, "I000001") && h_contains(line, "\"contribution\": 64"));
 	input_json(out, "overdue", line, sizeof line);
 	CHECK(h_contains(line, "\"score\": 334") && h_contains(line, "I000001"));
 	input_json(out, "satisfaction", line, sizeof line);
 	CHECK(h_contains(line, "\"score\": 900") && h_contains(line, "S000001"));
+	input_json(out, "prospects", line, sizeof line);
+	CHECK(h_contains(line, "\"value\": \"2/12\"") && h_contains(line, "\"score\": 166") && h_contains(line, "P000001"));
+	input_json(out, "profile", line, sizeof line);
+	CHECK(h_contains(line, "\"score\": 0") && h_contains(line, "\"weight\": 4") && h_contains(line, "C000002"));
 	input_json(out, "rating.analytical", line, sizeof line);
 	CHECK(h_contains(line, "\"score\": 800") && h_contains(line, "\"weight\": 10") && h_contains(line, "qian.am@"));
 	input_json(out, "rating.teamwork", line, sizeof line);
@@ -248,13 +258,13 @@ TEST(test_scorecard_equals_hand_computed_total_and_names_its_ids_R_SCORE_1)
 	CHECK(h_contains(out, "下周起提前排期") && h_contains(out, "同意，继续保持") && h_contains(out, "计划性待加强"));
 	/* The table says the same. */
 	OK(&h, "--lang", "en", "scorecard", "sun.ae", "--period", period);
-	CHECK(h_contains(out, "total 662/1000") && h_contains(out, "V000001,V000003"));
+	CHECK(h_contains(out, "total 590/1000") && h_contains(out, "V000001,V000003"));
 
 	/* The team view ranks the AM's AEs. */
 	as(&h, "qian.am");
 	OK(&h, "--lang", "en", "scorecard", "--team", "qian.am", "--period", period);
 	const char *s = strstr(out, "sun.ae"), *l = strstr(out, "li.ae");
-	CHECK(s && l && s < l && h_contains(out, "662"));
+	CHECK(s && l && s < l && h_contains(out, "590"));
 
 	/* Rebuild by replay: delete the scorer's store and start again from nothing. */
 	char li_before[65536];
