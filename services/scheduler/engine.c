@@ -126,6 +126,34 @@ static Aedesk__Reminder *load_pending(svc_req *r, const char *id)
 	return rem;
 }
 
+int sched_pending(MDB_txn *txn, const char *id)
+{
+	Aedesk__Reminder *rem = NULL;
+	if (sched_get(txn, sched.rem, id, &aedesk__reminder__descriptor, (ProtobufCMessage **)&rem) != 0)
+		return 0;
+	int p = !rem->fired && !rem->cancelled;
+	wire_free(&rem->base);
+	return p;
+}
+
+int64_t sched_before_ms(int64_t due, int lead_days)
+{
+	int day = sched_local_day(due) - lead_days;
+	if (!sched_is_workday(day))
+		day = sched_prev_workday(day);
+	int64_t t = sched_local_ms(day, sched.day_start_min);
+	return t < due ? t : due;
+}
+
+int64_t sched_after_ms(int64_t t)
+{
+	int day = sched_local_day(t);
+	int64_t start = sched_local_ms(day, sched.day_start_min), end = sched_local_ms(day, sched.day_end_min);
+	if (sched_is_workday(day) && t < end)
+		return t < start ? start : t;
+	return sched_local_ms(sched_next_workday(day), sched.day_start_min);
+}
+
 static int drop_due(svc_req *r, const Aedesk__Reminder *rem)
 {
 	uint8_t k[512];
@@ -313,6 +341,9 @@ int sched_open(svc *s, svc_req *r)
 	sched.stage_lead_days = (int)conf_int_or_die(c, "scheduler.stage_lead_days", 1, 0, 30);
 	sched.pay_lead_days = (int)conf_int_or_die(c, "scheduler.pay_lead_days", 3, 0, 60);
 	sched.late_ms = conf_int_or_die(c, "scheduler.late_s", 300, 1, 86400) * 1000;
+	sched.meeting_prep_min = (int)conf_int_or_die(c, "scheduler.meeting_prep_min", 30, 0, 1440);
+	sched.feedback_min = minute_of(c, "scheduler.feedback_time", "10:00");
+	sched.prospect_contacts = (int)conf_int_or_die(c, "scheduler.prospect_contacts", 3, 1, 50);
 	sched.offset_ms = 0;
 	if (!sched.test_clock)
 		return 0;

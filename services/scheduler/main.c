@@ -18,6 +18,8 @@
  *	(17:30), scheduler.visit_mid_day (wed), scheduler.visit_mid_time (12:00),
  *	scheduler.visit_end_day (fri), scheduler.estimate_lead_days (1),
  *	scheduler.stage_lead_days (1), scheduler.pay_lead_days (3), scheduler.late_s (300),
+ *	scheduler.meeting_prep_min (30), scheduler.feedback_time (10:00),
+ *	scheduler.prospect_contacts (3),
  *	scheduler.lang.<staff id> (zh), scheduler.test_clock (off),
  *	scheduler.test_clock_start.
  *
@@ -27,7 +29,8 @@
  *
  * SEE ALSO
  *	proto/scheduler.proto, sched.h, engine.c, inbox.c, calendar.c, rules_calendar.c,
- *	rules_visit.c, rules_jobs.c, render.c, projection.c
+ *	rules_visit.c, rules_jobs.c, rules_meetings.c, rules_feedback.c, rules_prospect.c,
+ *	render.c, projection.c
  */
 #include "sched.h"
 
@@ -51,13 +54,25 @@ static const struct svc_event_handler events[] = {
 	{"registry", &aedesk__contact_added__descriptor, sched_on_contact_added},
 	{"registry", &aedesk__contact_erased__descriptor, sched_on_contact_erased},
 	{"registry", &aedesk__visit_logged__descriptor, sched_on_visit_logged},
+	{"registry", &aedesk__prospect_added__descriptor, sched_on_prospect},
+	{"registry", &aedesk__prospect_updated__descriptor, sched_on_prospect},
+	{"registry", &aedesk__prospect_lost__descriptor, sched_on_prospect},
+	{"registry", &aedesk__prospect_won__descriptor, sched_on_prospect},
+	{"registry", &aedesk__prospect_advanced__descriptor, sched_on_prospect_advanced},
 	{"jobs", &aedesk__estimate_sent__descriptor, sched_on_estimate_sent},
 	{"jobs", &aedesk__estimate_confirmed__descriptor, sched_on_estimate_decided},
 	{"jobs", &aedesk__estimate_declined__descriptor, sched_on_estimate_decided},
+	{"jobs", &aedesk__job_opened__descriptor, sched_on_job_opened},
 	{"jobs", &aedesk__job_stage_entered__descriptor, sched_on_stage_entered},
 	{"jobs", &aedesk__job_closed__descriptor, sched_on_job_closed},
 	{"jobs", &aedesk__invoice_added__descriptor, sched_on_invoice_added},
 	{"jobs", &aedesk__payment_added__descriptor, sched_on_payment_added},
+	{"jobs", &aedesk__meeting_scheduled__descriptor, sched_on_meeting_scheduled},
+	{"jobs", &aedesk__meeting_moved__descriptor, sched_on_meeting_moved},
+	{"jobs", &aedesk__meeting_cancelled__descriptor, sched_on_meeting_cancelled},
+	{"jobs", &aedesk__minutes_filed__descriptor, sched_on_minutes_filed},
+	{"jobs", &aedesk__flight_planned__descriptor, sched_on_flight_planned},
+	{"jobs", &aedesk__feedback_filed__descriptor, sched_on_feedback_filed},
 	{"status", &aedesk__alert_raised__descriptor, sched_on_alert_raised},
 	{"status", &aedesk__alert_cleared__descriptor, sched_on_alert_cleared},
 };
@@ -72,6 +87,8 @@ static const store_table tables[] = {
 	{"contacts", &sched.contacts},
 	{"vclass", &sched.vclass},
 	{"vcount", &sched.vcount},
+	{"prospects", &sched.prospects},
+	{"pcount", &sched.pcount},
 	{NULL, NULL},
 };
 

@@ -118,7 +118,40 @@ int sched_render(MDB_txn *txn, const Aedesk__Reminder *rem, const char *lang, ch
 		snprintf(buf, len, en ? "Invoice %s (client %s, %s yuan) is overdue since %s: chase the payment."
 		                      : "发票 %s（客户 %s，%s 元）已于 %s 逾期：请催收。",
 		    rem->object_id, cname, arg(rem, 0), arg(rem, 1));
-	else
+	else if (strcmp(k, "meeting_prep") == 0)
+		snprintf(buf, len, en ? "Meeting %s \"%s\" with client %s at %s (room %s): prepare the room, equipment and materials now."
+		                      : "会议 %s“%s”（客户 %s）将于 %s 在 %s 召开：请现在准备会议室、器材和资料。",
+		    rem->object_id, arg(rem, 0), cname, arg(rem, 1), arg(rem, 2)[0] ? arg(rem, 2) : (en ? "not set" : "未定"));
+	else if (strcmp(k, "meeting_minutes") == 0)
+		snprintf(buf, len, en ? "Meeting %s \"%s\" with client %s (%s) has no minutes filed yet: file them (aedesk meeting minutes %s)."
+		                      : "会议 %s“%s”（客户 %s，%s）尚未提交会议纪要：请提交（aedesk meeting minutes %s）。",
+		    rem->object_id, arg(rem, 0), cname, arg(rem, 1), rem->object_id);
+	else if (strcmp(k, "feedback_ask") == 0)
+		snprintf(buf, len, en ? "The ad of job %s (client %s) runs from today (%s) on %s, %s: ask the client how it performs."
+		                      : "工作单 %s（客户 %s）的广告今天（%s）起在 %s %s 投放：请向客户了解投放效果。",
+		    arg(rem, 0), cname, arg(rem, 3), arg(rem, 1), arg(rem, 2));
+	else if (strcmp(k, "feedback_report") == 0 && en)
+		snprintf(buf, len, "Flight phase %s of job %s (client %s, %s to %s) ends: send the execution feedback report (aedesk feedback add).",
+		    rem->object_id, arg(rem, 0), cname, arg(rem, 1), arg(rem, 2));
+	else if (strcmp(k, "feedback_report") == 0)
+		snprintf(buf, len, "工作单 %s（客户 %s）的投放期 %s（%s 至 %s）结束：请提交广告执行反馈书（aedesk feedback add）。",
+		    arg(rem, 0), cname, rem->object_id, arg(rem, 1), arg(rem, 2));
+	else if (strcmp(k, "prospect_mid") == 0) {
+		Aedesk__Prospect *p = NULL;
+		int yw = atoi(arg(rem, 0)) * 100 + atoi(arg(rem, 0) + 6);
+		uint32_t need = sched_prospect_required(yw), done = sched_prospect_done(txn, rem->object_id, yw);
+		if (sched_get(txn, sched.prospects, rem->object_id, &aedesk__prospect__descriptor, (ProtobufCMessage **)&p) != 0 ||
+		    p->intent != AEDESK__PROSPECT_INTENT__INTENT_CONFIRMED || p->stage >= AEDESK__PROSPECT_STAGE__PROSPECT_WON ||
+		    done >= need)
+			ret = 1;
+		else if (en)
+			snprintf(buf, len, "Prospect %s (%s), intent confirmed, has had %u of %u contacts this week (%s): contact them before the week is out.",
+			    p->name, p->id, done, need, arg(rem, 0));
+		else
+			snprintf(buf, len, "意向客户 %s（%s，已确认意向）本周（%s）联系 %u/%u 次，尚未达标：请在本周内联系。",
+			    p->name, p->id, arg(rem, 0), done, need);
+		wire_free(p ? &p->base : NULL);
+	} else
 		snprintf(buf, len, en ? "Reminder %s (%s) about %s %s." : "提醒 %s（%s）：%s %s。", rem->id, rem->rule,
 		    rem->object_type, rem->object_id);
 	wire_free(cl ? &cl->base : NULL);

@@ -183,7 +183,8 @@ int sched_plan(svc_req *r, int from, int to)
 {
 	for (int day = from; day <= to; day++)
 		if (sched_team_plan_day(r, day, NULL) || sched_greet_plan_day(r, day, NULL) ||
-		    sched_bday_plan_day(r, day, NULL) || sched_visit_plan_day(r, day, NULL))
+		    sched_bday_plan_day(r, day, NULL) || sched_visit_plan_day(r, day, NULL) ||
+		    sched_prospect_plan_day(r, day, NULL))
 			return -1;
 	return 0;
 }

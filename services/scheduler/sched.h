@@ -15,6 +15,10 @@
  *	  contacts   contact id -> aedesk.Contact   (projection: birthdays; dropped on erasure)
  *	  vclass     client id -> "OLD NEW be32(first week NEW applies)" (R-VISIT-1 class changes)
  *	  vcount     client id \0 be32(iso year * 100 + week) -> be64(face visits logged)
+ *	  prospects  prospect id -> aedesk.Prospect (projection: R-PROSPECT-1)
+ *	  pcount     prospect id \0 be32(iso year * 100 + week) -> be64(contacts counted)
+ *	  sched_meta also keeps "mtg/<meeting>/prep" and "mtg/<meeting>/minutes" -> the suffix
+ *	             of the meeting's current reminder id (R-MEETING-1, R-MEETING-2)
  *
  *	Exactly once (R-REMIND-1): a reminder fires in the tick's write transaction, which
  *	writes its notifications into the inbox, marks it fired, drops its rem_due key and
@@ -36,7 +40,7 @@
 #define SCHED_MIN_MS INT64_C(60000)
 
 struct sched {
-	MDB_dbi rem, due, inbox, meta, staff, clients, contacts, vclass, vcount;
+	MDB_dbi rem, due, inbox, meta, staff, clients, contacts, vclass, vcount, prospects, pcount;
 	int test_clock;          /* scheduler.test_clock = on */
 	int64_t offset_ms;       /* the test clock's offset from the system clock */
 	int64_t tz_ms;           /* the agency's offset from UTC (Asia/Shanghai: +8 h) */
@@ -56,6 +60,9 @@ struct sched {
 	int stage_lead_days;     /* R-DEADLINE-1 */
 	int pay_lead_days;       /* R-PAY-1 */
 	int64_t late_ms;         /* fired later than this after its time: marked late */
+	int meeting_prep_min;    /* R-MEETING-1: told this many minutes before (30) */
+	int feedback_min;        /* R-FEEDBACK-1: the minute of the placement's first day (10:00) */
+	int prospect_contacts;   /* R-PROSPECT-1: contacts a week (3) */
 };
 extern struct sched sched;
 
@@ -93,6 +100,13 @@ int sched_add_simple(svc_req *r, const char *id, const char *rule, const char *k
 int sched_cancel(svc_req *r, const char *id, const char *why);
 /* sched_move: a pending reminder gets a new time (even one already past: it fires next tick). */
 int sched_move(svc_req *r, const char *id, int64_t due_ms);
+/* sched_pending: 1 if the reminder exists and has neither fired nor been cancelled. */
+int sched_pending(MDB_txn *txn, const char *id);
+/* sched_before_ms: the morning (day_start) lead_days before due's local day, on a working
+ * day (the one before when that is a day off), never after due. */
+int64_t sched_before_ms(int64_t due, int lead_days);
+/* sched_after_ms: the first working moment at or after t (t itself in working hours). */
+int64_t sched_after_ms(int64_t t);
 int sched_clock_set(svc_req *r, const ProtobufCMessage *in);
 int sched_status(svc_req *r, const ProtobufCMessage *in);
 int sched_reminders(svc_req *r, const ProtobufCMessage *in);
@@ -141,9 +155,25 @@ int sched_on_alert_raised(svc_req *r, const ProtobufCMessage *ev);
 int sched_on_alert_cleared(svc_req *r, const ProtobufCMessage *ev);
 int sched_on_estimate_decided(svc_req *r, const ProtobufCMessage *ev);
 int sched_on_stage_entered(svc_req *r, const ProtobufCMessage *ev);
+int sched_on_job_opened(svc_req *r, const ProtobufCMessage *ev);
 int sched_on_job_closed(svc_req *r, const ProtobufCMessage *ev);
 int sched_on_invoice_added(svc_req *r, const ProtobufCMessage *ev);
 int sched_on_payment_added(svc_req *r, const ProtobufCMessage *ev);
+
+/* rules_meetings.c: R-MEETING-1, R-MEETING-2 */
+int sched_on_meeting_scheduled(svc_req *r, const ProtobufCMessage *ev);
+int sched_on_meeting_moved(svc_req *r, const ProtobufCMessage *ev);
+int sched_on_meeting_cancelled(svc_req *r, const ProtobufCMessage *ev);
+int sched_on_minutes_filed(svc_req *r, const ProtobufCMessage *ev);
+/* rules_feedback.c: R-FEEDBACK-1, R-FEEDBACK-2 */
+int sched_on_flight_planned(svc_req *r, const ProtobufCMessage *ev);
+int sched_on_feedback_filed(svc_req *r, const ProtobufCMessage *ev);
+/* rules_prospect.c: R-PROSPECT-1 */
+int sched_on_prospect(svc_req *r, const ProtobufCMessage *ev);
+int sched_on_prospect_advanced(svc_req *r, const ProtobufCMessage *ev);
+int sched_prospect_plan_day(svc_req *r, int day, const Aedesk__Prospect *who);
+uint32_t sched_prospect_required(int yw);
+uint32_t sched_prospect_done(MDB_txn *txn, const char *prospect_id, int yw);
 
 /* render.c: a reminder's text for one recipient; 1 = the reminder no longer applies. */
 int sched_render(MDB_txn *txn, const Aedesk__Reminder *rem, const char *lang, char *buf, size_t len);
