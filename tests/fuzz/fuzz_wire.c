@@ -3,7 +3,9 @@
  *	fuzz_wire - libFuzzer target: every message type through the checked decoder
  *
  * DESCRIPTION
- *	The first byte picks a message type; the rest is offered to wire_unpack exactly as
+ *	The first byte picks a message type (every request and event any service handles,
+ *	listed at build time from services/<name>/main.c into fuzz_types.inc, plus the
+ *	skeleton's own); the rest is offered to wire_unpack exactly as
  *	a service would. Whatever decodes must pack again, decode again to the same bytes
  *	(a stable round trip), and print as JSON. protobuf-c 1.4.1's undefined shift
  *	(CVE-2022-33070) must never be reached: UBSan would stop the run.
@@ -14,8 +16,12 @@
 #include <string.h>
 
 #include "envelope.pb-c.h"
+#include "jobs.pb-c.h"
 #include "pbjson.h"
 #include "registry.pb-c.h"
+#include "scheduler.pb-c.h"
+#include "scorer.pb-c.h"
+#include "status.pb-c.h"
 #include "wire.h"
 
 static const ProtobufCMessageDescriptor *const types[] = {
@@ -34,13 +40,20 @@ static const ProtobufCMessageDescriptor *const types[] = {
 	&aedesk__client_list_reply__descriptor,
 	&aedesk__staff_list_reply__descriptor,
 	&aedesk__login_reply__descriptor,
+#include "fuzz_types.inc"
 };
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	if (size < 1)
 		return 0;
-	const ProtobufCMessageDescriptor *d = types[data[0] % (sizeof types / sizeof types[0])];
+	/* Two bytes pick the type: there are more than 256. */
+	if (size < 2)
+		return 0;
+	size_t pick = ((size_t)data[0] << 8 | data[1]) % (sizeof types / sizeof types[0]);
+	const ProtobufCMessageDescriptor *d = types[pick];
+	data++;
+	size--;
 	ProtobufCMessage *m = wire_unpack(d, data + 1, size - 1, NULL);
 	if (!m)
 		return 0;
