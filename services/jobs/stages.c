@@ -113,10 +113,10 @@ size_t jobs_missing(const Aedesk__Job *j, const char **names, size_t max)
 {
 	if (!stage_ok((int)j->stage))
 		return 0;
-	unsigned todo = stages[j->stage].need & ~signed_slots(j);
+	unsigned missing_slots = stages[j->stage].need & ~signed_slots(j);
 	size_t n = 0;
 	for (int s = 0; s < SLOT__COUNT && n < max; s++)
-		if (todo & B(s))
+		if (missing_slots & B(s))
 			names[n++] = slots[s].name;
 	return n;
 }
