@@ -84,6 +84,12 @@ int sched_add(svc_req *r, Aedesk__Reminder *rem)
 {
 	if (store_exists(r->txn, sched.rem, rem->id, strlen(rem->id)))
 		return 0; /* planned already (or fired): the id names the occasion */
+	/* A calendar reminder already past when it is first planned (on a new install, or
+	 * for a colleague or client added later in the day) was never due to anyone: it is
+	 * not made, rather than fired late as noise. A planned one missed while the
+	 * scheduler was down still fires late (R-REMIND-1): it existed before. */
+	if (sched.planning && rem->due_ms < r->now_ms)
+		return 0;
 	rem->created_ms = r->now_ms;
 	if (sched_put(r, sched.rem, rem->id, &rem->base))
 		return -1;

@@ -181,12 +181,15 @@ int sched_bday_plan_day(svc_req *r, int day, const Aedesk__Contact *who)
 
 int sched_plan(svc_req *r, int from, int to)
 {
-	for (int day = from; day <= to; day++)
+	int rc = 0;
+	sched.planning = 1;
+	for (int day = from; day <= to && !rc; day++)
 		if (sched_team_plan_day(r, day, NULL) || sched_greet_plan_day(r, day, NULL) ||
 		    sched_bday_plan_day(r, day, NULL) || sched_visit_plan_day(r, day, NULL) ||
 		    sched_prospect_plan_day(r, day, NULL))
-			return -1;
-	return 0;
+			rc = -1;
+	sched.planning = 0;
+	return rc;
 }
 
 int sched_plan_object(svc_req *r, const Aedesk__Staff *st, const Aedesk__Client *cl,
@@ -196,13 +199,16 @@ int sched_plan_object(svc_req *r, const Aedesk__Staff *st, const Aedesk__Client 
 	int64_t to = sched_meta_get(r->txn, "planned_through", 0);
 	if (!from || !to)
 		return 0; /* the planner has not run: it will cover this object */
-	for (int day = (int)from; day <= (int)to; day++) {
+	int rc = 0;
+	sched.planning = 1;
+	for (int day = (int)from; day <= (int)to && !rc; day++) {
 		if (st && sched_team_plan_day(r, day, st))
-			return -1;
-		if (cl && (sched_greet_plan_day(r, day, cl) || sched_visit_plan_day(r, day, cl)))
-			return -1;
-		if (ct && sched_bday_plan_day(r, day, ct))
-			return -1;
+			rc = -1;
+		else if (cl && (sched_greet_plan_day(r, day, cl) || sched_visit_plan_day(r, day, cl)))
+			rc = -1;
+		else if (ct && sched_bday_plan_day(r, day, ct))
+			rc = -1;
 	}
-	return 0;
+	sched.planning = 0;
+	return rc;
 }

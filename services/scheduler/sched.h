@@ -47,6 +47,7 @@ struct sched {
 	holidays *hol;
 	const conf *conf;
 	int horizon_days;        /* how far ahead the planner makes calendar reminders */
+	int planning;            /* inside the calendar planner (see sched_add) */
 	int gift_lead_days;      /* R-GREET-1 */
 	int greet_min;           /* minute of the day greetings and gift reminders fire */
 	unsigned team_days;      /* R-TEAM-1: bit 0 Monday .. bit 6 Sunday */
