@@ -40,6 +40,13 @@ void cli_print_json(const ProtobufCMessage *m);
 int cli_read_password(const char *prompt, int from_stdin, char *buf, size_t len);
 int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void cli_format_time(long long ms, char *buf, size_t len);
+/*
+ * cli_one_id checks that a subcommand got exactly one id (argv[1]). It returns 0 when it
+ * did; otherwise it has printed the usage (--help: *rc = 0) or a usage error naming
+ * what is missing (*rc = EXIT_USAGE), and the caller returns *rc.
+ */
+int cli_one_id(int argc, char **argv, const char *cmd, const char *usage_zh, const char *usage_en,
+    const char *what_zh, const char *what_en, int *rc);
 
 /* Token storage: $AEDESK_TOKEN_FILE, else ~/.config/aedesk/token (mode 0600). */
 int cli_token_save(const uint8_t *tok, size_t len);

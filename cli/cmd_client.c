@@ -112,13 +112,9 @@ static int client_add(int argc, char **argv)
 
 static int client_show(int argc, char **argv)
 {
-	if (argc != 2 || argv[1][0] == '-') {
-		if (argc == 2 && strcmp(argv[1], "--help") == 0) {
-			printf("%s\n", cli_t("用法：aedesk client show 客户编号", "usage: aedesk client show ID"));
-			return 0;
-		}
-		return cli_usage_error("client show", "%s", cli_t("请给出一个客户编号", "give one client id"));
-	}
+	int one_rc;
+	if (cli_one_id(argc, argv, "client show", "用法：aedesk client show 客户编号", "usage: aedesk client show ID", "请给出一个客户编号", "give one client id", &one_rc))
+		return one_rc;
 	Aedesk__ClientGetRequest q = AEDESK__CLIENT_GET_REQUEST__INIT;
 	q.id = argv[1];
 	Aedesk__ClientReply *r;
@@ -336,14 +332,10 @@ static const char *change_name(const char *c)
 
 static int client_history(int argc, char **argv)
 {
-	if (argc != 2 || argv[1][0] == '-') {
-		if (argc == 2 && strcmp(argv[1], "--help") == 0) {
-			printf("%s\n", cli_t("用法：aedesk client history 客户编号\n分类、分配和信用额度的每次变更：何时、谁、从、到、原因。",
-					    "usage: aedesk client history ID\nEvery class, assignment and credit change: when, who, from, to, why."));
-			return 0;
-		}
-		return cli_usage_error("client history", "%s", cli_t("请给出一个客户编号", "give one client id"));
-	}
+	int one_rc;
+	if (cli_one_id(argc, argv, "client history", "用法：aedesk client history 客户编号\n分类、分配和信用额度的每次变更：何时、谁、从、到、原因。",
+					    "usage: aedesk client history ID\nEvery class, assignment and credit change: when, who, from, to, why.", "请给出一个客户编号", "give one client id", &one_rc))
+		return one_rc;
 	Aedesk__ClientHistoryRequest q = AEDESK__CLIENT_HISTORY_REQUEST__INIT;
 	q.id = argv[1];
 	Aedesk__ClientHistoryReply *r;

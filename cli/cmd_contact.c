@@ -151,13 +151,9 @@ static int contact_add(int argc, char **argv)
 
 static int contact_list(int argc, char **argv)
 {
-	if (argc != 2 || argv[1][0] == '-') {
-		if (argc == 2 && strcmp(argv[1], "--help") == 0) {
-			printf("%s\n", cli_t(CONTACT_USAGE_ZH, CONTACT_USAGE_EN));
-			return 0;
-		}
-		return cli_usage_error("contact list", "%s", cli_t("请给出一个客户编号", "give one client id"));
-	}
+	int one_rc;
+	if (cli_one_id(argc, argv, "contact list", CONTACT_USAGE_ZH, CONTACT_USAGE_EN, "请给出一个客户编号", "give one client id", &one_rc))
+		return one_rc;
 	Aedesk__ContactListRequest q = AEDESK__CONTACT_LIST_REQUEST__INIT;
 	q.client_id = argv[1];
 	Aedesk__ContactListReply *r;
@@ -191,13 +187,9 @@ static int contact_list(int argc, char **argv)
 static int contact_one(int argc, char **argv, int erase)
 {
 	const char *cmd = erase ? "contact erase" : "contact show";
-	if (argc != 2 || argv[1][0] == '-') {
-		if (argc == 2 && strcmp(argv[1], "--help") == 0) {
-			printf("%s\n", cli_t(CONTACT_USAGE_ZH, CONTACT_USAGE_EN));
-			return 0;
-		}
-		return cli_usage_error(cmd, "%s", cli_t("请给出一个联系人编号", "give one contact id"));
-	}
+	int one_rc;
+	if (cli_one_id(argc, argv, cmd, CONTACT_USAGE_ZH, CONTACT_USAGE_EN, "请给出一个联系人编号", "give one contact id", &one_rc))
+		return one_rc;
 	Aedesk__ContactGetRequest g = AEDESK__CONTACT_GET_REQUEST__INIT;
 	Aedesk__ContactEraseRequest e = AEDESK__CONTACT_ERASE_REQUEST__INIT;
 	g.id = e.id = argv[1];

@@ -135,13 +135,9 @@ static int contract_add(int argc, char **argv)
 
 static int contract_list(int argc, char **argv)
 {
-	if (argc != 2 || argv[1][0] == '-') {
-		if (argc == 2 && strcmp(argv[1], "--help") == 0) {
-			printf("%s\n", cli_t(CONTRACT_USAGE_ZH, CONTRACT_USAGE_EN));
-			return 0;
-		}
-		return cli_usage_error("contract list", "%s", cli_t("请给出一个客户编号", "give one client id"));
-	}
+	int one_rc;
+	if (cli_one_id(argc, argv, "contract list", CONTRACT_USAGE_ZH, CONTRACT_USAGE_EN, "请给出一个客户编号", "give one client id", &one_rc))
+		return one_rc;
 	Aedesk__ContractListRequest q = AEDESK__CONTRACT_LIST_REQUEST__INIT;
 	q.client_id = argv[1];
 	Aedesk__ContractListReply *r;
@@ -172,13 +168,9 @@ static int contract_list(int argc, char **argv)
 
 static int contract_show(int argc, char **argv)
 {
-	if (argc != 2 || argv[1][0] == '-') {
-		if (argc == 2 && strcmp(argv[1], "--help") == 0) {
-			printf("%s\n", cli_t(CONTRACT_USAGE_ZH, CONTRACT_USAGE_EN));
-			return 0;
-		}
-		return cli_usage_error("contract show", "%s", cli_t("请给出一个合同编号", "give one contract id"));
-	}
+	int one_rc;
+	if (cli_one_id(argc, argv, "contract show", CONTRACT_USAGE_ZH, CONTRACT_USAGE_EN, "请给出一个合同编号", "give one contract id", &one_rc))
+		return one_rc;
 	Aedesk__ContractGetRequest q = AEDESK__CONTRACT_GET_REQUEST__INIT;
 	q.id = argv[1];
 	Aedesk__ContractReply *r;

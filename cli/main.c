@@ -87,6 +87,19 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
 	return EXIT_USAGE;
 }
 
+int cli_one_id(int argc, char **argv, const char *cmd, const char *usage_zh, const char *usage_en,
+    const char *what_zh, const char *what_en, int *rc)
+{
+	if (argc == 2 && argv[1][0] != '-')
+		return 0;
+	if (argc == 2 && strcmp(argv[1], "--help") == 0) {
+		printf("%s\n", cli_t(usage_zh, usage_en));
+		*rc = 0;
+	} else
+		*rc = cli_usage_error(cmd, "%s", cli_t(what_zh, what_en));
+	return -1;
+}
+
 void cli_format_time(long long ms, char *buf, size_t len)
 {
 	/* Shown in the agency's zone (config "timezone", default Asia/Shanghai). */

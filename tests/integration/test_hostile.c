@@ -196,6 +196,13 @@ TEST(test_invalid_client_values_get_a_clear_error_in_the_users_language)
 	CHECK_INT(h_cli_err(&h, NULL, out, sizeof out, err, sizeof err, "client", "add", "--name", "华夏", "--ae", "nobody", NULL), 1);
 	CHECK(h_contains(err, "nobody"));
 	CHECK_INT(h_cli_err(&h, NULL, out, sizeof out, err, sizeof err, "client", "frobnicate", NULL), 2);
+	/* One id expected: none, two, or an option instead is a usage error; --help helps. */
+	CHECK_INT(h_cli_err(&h, NULL, out, sizeof out, err, sizeof err, "client", "show", NULL), 2);
+	CHECK(h_contains(err, "请给出一个客户编号"));
+	CHECK_INT(h_cli_err(&h, NULL, out, sizeof out, err, sizeof err, "contact", "list", "C1", "C2", NULL), 2);
+	CHECK_INT(h_cli_err(&h, NULL, out, sizeof out, err, sizeof err, "contract", "show", "--bogus", NULL), 2);
+	CHECK_INT(h_cli(&h, NULL, out, sizeof out, "client", "show", "--help", NULL), 0);
+	CHECK(h_contains(out, "aedesk client show"));
 	CHECK_INT(h_cli_err(&h, NULL, out, sizeof out, err, sizeof err, "client", "show", "C999999", NULL), 1);
 	CHECK(h_contains(err, "NOT_FOUND"));
 	CHECK_INT(client_count(&h), 0);
