@@ -350,6 +350,8 @@ int sched_open(svc *s, svc_req *r)
 	sched.meeting_prep_min = (int)conf_int_or_die(c, "scheduler.meeting_prep_min", 30, 0, 1440);
 	sched.feedback_min = minute_of(c, "scheduler.feedback_time", "10:00");
 	sched.prospect_contacts = (int)conf_int_or_die(c, "scheduler.prospect_contacts", 3, 1, 50);
+	sched.plan_min = minute_of(c, "scheduler.plan_time", "08:30");
+	sched.summary_min = minute_of(c, "scheduler.summary_time", "16:00");
 	sched.offset_ms = 0;
 	if (!sched.test_clock)
 		return 0;

@@ -19,7 +19,7 @@
  *	scheduler.visit_end_day (fri), scheduler.estimate_lead_days (1),
  *	scheduler.stage_lead_days (1), scheduler.pay_lead_days (3), scheduler.late_s (300),
  *	scheduler.meeting_prep_min (30), scheduler.feedback_time (10:00),
- *	scheduler.prospect_contacts (3),
+ *	scheduler.prospect_contacts (3), scheduler.plan_time (08:30), scheduler.summary_time (16:00),
  *	scheduler.lang.<staff id> (zh), scheduler.test_clock (off),
  *	scheduler.test_clock_start.
  *
@@ -29,7 +29,7 @@
  *
  * SEE ALSO
  *	proto/scheduler.proto, sched.h, engine.c, inbox.c, calendar.c, rules_calendar.c,
- *	rules_visit.c, rules_jobs.c, rules_meetings.c, rules_feedback.c, rules_prospect.c,
+ *	rules_visit.c, rules_jobs.c, rules_meetings.c, rules_feedback.c, rules_prospect.c, rules_plan.c,
  *	render.c, projection.c
  */
 #include "sched.h"
@@ -43,6 +43,8 @@ static const struct svc_handler handlers[] = {
 	{&aedesk__scheduler_status_request__descriptor, sched_status, 0},
 	{&aedesk__scheduler_reminders_request__descriptor, sched_reminders, 0},
 	{&aedesk__scheduler_visits_due_request__descriptor, sched_visits_due, 0},
+	{&aedesk__plan_submit_request__descriptor, sched_plan_submit, SVC_WRITES},
+	{&aedesk__plan_missing_request__descriptor, sched_plan_missing, 0},
 };
 
 static const char *const sources[] = {"registry", "jobs", "status", NULL};
@@ -89,6 +91,7 @@ static const store_table tables[] = {
 	{"vcount", &sched.vcount},
 	{"prospects", &sched.prospects},
 	{"pcount", &sched.pcount},
+	{"plans", &sched.plans},
 	{NULL, NULL},
 };
 

@@ -151,6 +151,18 @@ int sched_render(MDB_txn *txn, const Aedesk__Reminder *rem, const char *lang, ch
 			snprintf(buf, len, "意向客户 %s（%s，已确认意向）本周（%s）联系 %u/%u 次，尚未达标：请在本周内联系。",
 			    p->name, p->id, arg(rem, 0), done, need);
 		wire_free(p ? &p->base : NULL);
+	} else if (strcmp(k, "plan_week") == 0 || strcmp(k, "plan_month") == 0) {
+		int week = strcmp(k, "plan_week") == 0;
+		if (sched_plan_in(txn, week ? "week" : "month", arg(rem, 0), rem->to))
+			ret = 1; /* handed in already */
+		else if (week)
+			snprintf(buf, len, en ? "Hand in your work plan for this week (%s): aedesk plan submit --week %s --file FILE."
+			                      : "请提交本周（%s）工作计划：aedesk plan submit --week %s --file 文件。",
+			    arg(rem, 0), arg(rem, 0));
+		else
+			snprintf(buf, len, en ? "Hand in your monthly summary for %s: aedesk plan submit --month %s --file FILE."
+			                      : "请提交 %s 月度总结：aedesk plan submit --month %s --file 文件。",
+			    arg(rem, 0), arg(rem, 0));
 	} else
 		snprintf(buf, len, en ? "Reminder %s (%s) about %s %s." : "提醒 %s（%s）：%s %s。", rem->id, rem->rule,
 		    rem->object_type, rem->object_id);

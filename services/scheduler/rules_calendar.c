@@ -186,7 +186,7 @@ int sched_plan(svc_req *r, int from, int to)
 	for (int day = from; day <= to && !rc; day++)
 		if (sched_team_plan_day(r, day, NULL) || sched_greet_plan_day(r, day, NULL) ||
 		    sched_bday_plan_day(r, day, NULL) || sched_visit_plan_day(r, day, NULL) ||
-		    sched_prospect_plan_day(r, day, NULL))
+		    sched_prospect_plan_day(r, day, NULL) || sched_plan_plan_day(r, day, NULL))
 			rc = -1;
 	sched.planning = 0;
 	return rc;
@@ -202,7 +202,7 @@ int sched_plan_object(svc_req *r, const Aedesk__Staff *st, const Aedesk__Client 
 	int rc = 0;
 	sched.planning = 1;
 	for (int day = (int)from; day <= (int)to && !rc; day++) {
-		if (st && sched_team_plan_day(r, day, st))
+		if (st && (sched_team_plan_day(r, day, st) || sched_plan_plan_day(r, day, st)))
 			rc = -1;
 		else if (cl && (sched_greet_plan_day(r, day, cl) || sched_visit_plan_day(r, day, cl)))
 			rc = -1;

@@ -17,6 +17,7 @@
  *	  vcount     client id \0 be32(iso year * 100 + week) -> be64(face visits logged)
  *	  prospects  prospect id -> aedesk.Prospect (projection: R-PROSPECT-1)
  *	  pcount     prospect id \0 be32(iso year * 100 + week) -> be64(contacts counted)
+ *	  plans      "week/YYYY-Www/<staff>", "month/YYYY-MM/<staff>" -> aedesk.PlanEntry (R-PLAN-1)
  *	  sched_meta also keeps "mtg/<meeting>/prep" and "mtg/<meeting>/minutes" -> the suffix
  *	             of the meeting's current reminder id (R-MEETING-1, R-MEETING-2)
  *
@@ -40,7 +41,7 @@
 #define SCHED_MIN_MS INT64_C(60000)
 
 struct sched {
-	MDB_dbi rem, due, inbox, meta, staff, clients, contacts, vclass, vcount, prospects, pcount;
+	MDB_dbi rem, due, inbox, meta, staff, clients, contacts, vclass, vcount, prospects, pcount, plans;
 	int test_clock;          /* scheduler.test_clock = on */
 	int64_t offset_ms;       /* the test clock's offset from the system clock */
 	int64_t tz_ms;           /* the agency's offset from UTC (Asia/Shanghai: +8 h) */
@@ -64,6 +65,8 @@ struct sched {
 	int meeting_prep_min;    /* R-MEETING-1: told this many minutes before (30) */
 	int feedback_min;        /* R-FEEDBACK-1: the minute of the placement's first day (10:00) */
 	int prospect_contacts;   /* R-PROSPECT-1: contacts a week (3) */
+	int plan_min;            /* R-PLAN-1: the week's plan, first working day (08:30) */
+	int summary_min;         /* R-PLAN-1: the month's summary, last working day (16:00) */
 };
 extern struct sched sched;
 
@@ -175,6 +178,12 @@ int sched_on_prospect_advanced(svc_req *r, const ProtobufCMessage *ev);
 int sched_prospect_plan_day(svc_req *r, int day, const Aedesk__Prospect *who);
 uint32_t sched_prospect_required(int yw);
 uint32_t sched_prospect_done(MDB_txn *txn, const char *prospect_id, int yw);
+
+/* rules_plan.c: R-PLAN-1 */
+int sched_plan_plan_day(svc_req *r, int day, const Aedesk__Staff *who);
+int sched_plan_in(MDB_txn *txn, const char *kind, const char *period, const char *staff);
+int sched_plan_submit(svc_req *r, const ProtobufCMessage *in);
+int sched_plan_missing(svc_req *r, const ProtobufCMessage *in);
 
 /* render.c: a reminder's text for one recipient; 1 = the reminder no longer applies. */
 int sched_render(MDB_txn *txn, const Aedesk__Reminder *rem, const char *lang, char *buf, size_t len);

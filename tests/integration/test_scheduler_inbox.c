@@ -118,14 +118,14 @@ TEST(test_inbox_follow_survives_a_kill_and_late_reminders_fire_once)
 	CHECK_INT(h_cli_err(&h, NULL, out, sizeof out, err, sizeof err, "inbox", "done", "N9999999", NULL), 1);
 	CHECK(h_contains(err, "N9999999"));
 
-	/* A follower from the last id: five notifications to come, one kill in between. */
+	/* A follower from the last id: six notifications to come, one kill in between. */
 	pid_t pid;
 	int fd[2];
 	CHECK(pipe(fd) == 0);
 	if ((pid = fork()) == 0) {
 		close(fd[0]);
 		char fo[8192];
-		h_cli(&h, NULL, fo, sizeof fo, "inbox", "--follow", "--since", last, "--count", "5", "--timeout", "25", NULL);
+		h_cli(&h, NULL, fo, sizeof fo, "inbox", "--follow", "--since", last, "--count", "6", "--timeout", "25", NULL);
 		ssize_t w = write(fd[1], fo, strlen(fo));
 		(void)w;
 		_exit(0);
@@ -150,19 +150,21 @@ TEST(test_inbox_follow_survives_a_kill_and_late_reminders_fire_once)
 	int lines = 0;
 	for (char *p = fo; (p = strchr(p, '\n')); p++)
 		lines++;
-	CHECK_INT(lines, 5);
+	CHECK_INT(lines, 6);
 	CHECK(h_contains(fo, "春节（2026-02-17）将至：请为客户 华夏食品（C000001）准备并送出礼品"));
 	CHECK(h_contains(fo, "（迟到）"));
-	if (lines != 5)
+	if (lines != 6)
 		fprintf(stderr, "  follower printed:\n%s", fo);
 
 	CHECK(h_login_admin(&h) == 0);
 	r = inbox_of(&h, "ae1");
 	const Aedesk__Notification *gift = find(r, "gift/spring/2026/C000001");
 	CHECK(gift && gift->late && strcmp(gift->object_id, "C000001") == 0);
-	/* team 2, 4, 6, 9, 11, 13; gift; visits W06 mid and end, W07 mid: each once, and the
-	 * follower printed exactly those after `last`, in order. */
-	CHECK(r && r->n_notifications == 10);
+	/* team 2, 4, 6, 9, 11, 13; gift; visits W06 mid and end, W07 mid; the work plans of
+	 * W06 and W07 (R-PLAN-1): each once, and the follower printed exactly those after
+	 * `last`, in order. */
+	CHECK(r && r->n_notifications == 12);
+	CHECK(find(r, "plan-week/ae1/2026-W07") != NULL);
 	int after = 0;
 	for (size_t i = 0; r && i < r->n_notifications; i++) {
 		const char *id = r->notifications[i]->id;
@@ -172,7 +174,7 @@ TEST(test_inbox_follow_survives_a_kill_and_late_reminders_fire_once)
 		char *at = strstr(fo, id);
 		CHECK(at != NULL && strstr(at + 1, id) == NULL);
 	}
-	CHECK_INT(after, 5);
+	CHECK_INT(after, 6);
 	wire_free(r ? &r->base : NULL);
 	r = inbox_of(&h, "ae2");
 	gift = find(r, "gift/spring/2026/C000002");
