@@ -766,6 +766,33 @@ int holidays_load_file(holidays *h, const char *path, char *err, size_t errlen)
 	return 0;
 }
 
+/* Load one holiday-cn JSON document held in memory (name: for messages); all or nothing. */
+int holidays_load_text(holidays *h, const char *name, const char *text, size_t len, char *err, size_t errlen)
+{
+	struct holidays tmp = { NULL, 0, 0 };
+	struct parser ps;
+
+	if (!h || !name || !text) {
+		set_err(err, errlen, "holidays_load_text: NULL argument");
+		return -1;
+	}
+	if (len > (size_t)MAX_FILE_SIZE) {
+		set_err(err, errlen, "%s: larger than %ld bytes", name, MAX_FILE_SIZE);
+		return -1;
+	}
+	ps = (struct parser){ text, text + len, name, 1, err, errlen };
+	if (parse_text(&ps, &tmp) < 0) {
+		clear(&tmp);
+		return -1;
+	}
+	if (merge(h, &tmp) < 0) {
+		set_err(err, errlen, "%s: out of memory", name);
+		clear(&tmp);
+		return -1;
+	}
+	return 0;
+}
+
 /* scandir filter: visible files named *.json. */
 static int is_json_name(const struct dirent *e)
 {

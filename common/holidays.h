@@ -7,6 +7,8 @@
  *	holidays *holidays_new(void);
  *	int holidays_load_file(holidays *h, const char *path, char *err, size_t errlen);
  *	int holidays_load_dir(holidays *h, const char *dir, char *err, size_t errlen);
+ *	int holidays_load_text(holidays *h, const char *name, const char *text, size_t len,
+ *	    char *err, size_t errlen);
  *	int holidays_is_workday(const holidays *h, int y, int m, int d);
  *	const char *holidays_name(const holidays *h, int y, int m, int d);
  *	int holidays_next_workday(const holidays *h, int y, int m, int d,
@@ -23,7 +25,8 @@
  *	a day without a valid "name", "date" (YYYY-MM-DD) and boolean "isOffDay", is
  *	refused. Loading is all or nothing: on error the set is unchanged. A date
  *	loaded again replaces the earlier entry, so a newer file can correct an older
- *	one. holidays_load_dir() loads every *.json file of a directory in name order.
+ *	one. holidays_load_dir() loads every *.json file of a directory in name order;
+ *	holidays_load_text() one document held in memory (name is used in messages).
  *
  *	holidays_is_workday() is 0 on an official day off, 1 on an adjusted working
  *	day (isOffDay false, 调休上班) even on a weekend, and otherwise 1 Monday to
@@ -52,6 +55,7 @@ typedef struct holidays holidays;
 holidays *holidays_new(void);
 int holidays_load_file(holidays *h, const char *path, char *err, size_t errlen);
 int holidays_load_dir(holidays *h, const char *dir, char *err, size_t errlen);
+int holidays_load_text(holidays *h, const char *name, const char *text, size_t len, char *err, size_t errlen);
 int holidays_is_workday(const holidays *h, int y, int m, int d);
 const char *holidays_name(const holidays *h, int y, int m, int d);
 int holidays_next_workday(const holidays *h, int y, int m, int d, int *ny, int *nm, int *nd);

@@ -48,6 +48,7 @@ int sched_calendar_open(const conf *c, char *err, size_t errlen)
 		return -1;
 	}
 	char e[512];
+	snprintf(sched.hol_dir, sizeof sched.hol_dir, "%s", dir);
 	if (holidays_load_dir(sched.hol, dir, e, sizeof e) != 0) {
 		snprintf(err, errlen, "holidays_dir %s: %s", dir, e);
 		return -1;

@@ -83,7 +83,7 @@ static size_t due_key(uint8_t *k, size_t len, int64_t due, const char *id)
 int sched_add(svc_req *r, Aedesk__Reminder *rem)
 {
 	if (store_exists(r->txn, sched.rem, rem->id, strlen(rem->id)))
-		return 0; /* planned already (or fired): the id names the occasion */
+		return sched.replan ? sched_replan_seen(r, rem) : 0; /* planned already (or fired): the id names the occasion */
 	/* A calendar reminder already past when it is first planned (on a new install, or
 	 * for a colleague or client added later in the day) was never due to anyone: it is
 	 * not made, rather than fired late as noise. A planned one missed while the
@@ -91,6 +91,8 @@ int sched_add(svc_req *r, Aedesk__Reminder *rem)
 	if (sched.planning && rem->due_ms < r->now_ms)
 		return 0;
 	rem->created_ms = r->now_ms;
+	if (sched.replan)
+		sched_replan_made();
 	if (sched_put(r, sched.rem, rem->id, &rem->base))
 		return -1;
 	uint8_t k[512];
@@ -328,6 +330,8 @@ int sched_open(svc *s, svc_req *r)
 	sched.conf = c;
 	if (sched_calendar_open(c, err, sizeof err) != 0)
 		log_fatal("%s: %s", conf_path(c), err);
+	if (sched_calendar_load_stored(r))
+		return -1;
 	const char *tc = conf_get(c, "scheduler.test_clock", "off");
 	if (strcmp(tc, "on") && strcmp(tc, "off"))
 		log_fatal("%s: scheduler.test_clock must be on or off, not \"%s\"", conf_path(c), tc);

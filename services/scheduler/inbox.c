@@ -46,8 +46,8 @@ static size_t inbox_key(uint8_t *k, size_t len, const char *staff, uint64_t n)
 	return sl + 9;
 }
 
-/* recipients resolves a reminder's "to" into staff ids (each a malloc'd string). */
-static size_t recipients(MDB_txn *txn, const Aedesk__Reminder *rem, char **out, size_t max)
+/* sched_recipients resolves a reminder's "to" into staff ids (each a malloc'd string). */
+size_t sched_recipients(MDB_txn *txn, const Aedesk__Reminder *rem, char **out, size_t max)
 {
 	size_t n = 0;
 	if (rem->to[0] != '@') {
@@ -91,7 +91,7 @@ int sched_fire(svc_req *r, Aedesk__Reminder *rem)
 {
 	char *to[INBOX_MAX_RECIPIENTS], *ids[INBOX_MAX_RECIPIENTS], idbuf[INBOX_MAX_RECIPIENTS][16];
 	static char texts[INBOX_MAX_RECIPIENTS][1024];
-	size_t nto = recipients(r->txn, rem, to, INBOX_MAX_RECIPIENTS), nids = 0;
+	size_t nto = sched_recipients(r->txn, rem, to, INBOX_MAX_RECIPIENTS), nids = 0;
 	int64_t since = rem->due_ms > rem->created_ms ? rem->due_ms : rem->created_ms;
 	int late = r->now_ms - since > sched.late_ms, rc = 0, skipped = 0;
 	uint64_t seq = (uint64_t)sched_meta_get(r->txn, "notif_seq", 0);

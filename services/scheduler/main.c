@@ -29,7 +29,7 @@
  *
  * SEE ALSO
  *	proto/scheduler.proto, sched.h, engine.c, inbox.c, calendar.c, rules_calendar.c,
- *	rules_visit.c, rules_jobs.c, rules_meetings.c, rules_feedback.c, rules_prospect.c, rules_plan.c,
+ *	rules_visit.c, rules_jobs.c, rules_meetings.c, rules_feedback.c, rules_prospect.c, rules_plan.c, calendar_load.c,
  *	render.c, projection.c
  */
 #include "sched.h"
@@ -45,6 +45,8 @@ static const struct svc_handler handlers[] = {
 	{&aedesk__scheduler_visits_due_request__descriptor, sched_visits_due, 0},
 	{&aedesk__plan_submit_request__descriptor, sched_plan_submit, SVC_WRITES},
 	{&aedesk__plan_missing_request__descriptor, sched_plan_missing, 0},
+	{&aedesk__calendar_load_request__descriptor, sched_calendar_load, SVC_WRITES},
+	{&aedesk__calendar_export_request__descriptor, sched_calendar_export, 0},
 };
 
 static const char *const sources[] = {"registry", "jobs", "status", NULL};
@@ -92,6 +94,8 @@ static const store_table tables[] = {
 	{"prospects", &sched.prospects},
 	{"pcount", &sched.pcount},
 	{"plans", &sched.plans},
+	{"calnotice", &sched.calnotice},
+	{"meetings", &sched.meetings},
 	{NULL, NULL},
 };
 

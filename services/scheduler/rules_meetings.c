@@ -16,6 +16,8 @@
  *	under the id "<base>/<event seq>". sched_meta "mtg/<meeting>/prep" and
  *	"mtg/<meeting>/minutes" keep the current suffix (0 = the base id).
  *	MeetingCancelled cancels both.
+ *	The meeting itself (title, room, current times) is kept in table "meetings" for the
+ *	calendar feed (`aedesk calendar export`); a cancelled one is dropped.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -64,6 +66,8 @@ int sched_on_meeting_scheduled(svc_req *r, const ProtobufCMessage *ev)
 	if (!e->meeting_id[0] || !e->organiser[0])
 		return 0;
 	char id[200];
+	if (sched_put(r, sched.meetings, e->meeting_id, &e->base))
+		return -1;
 	rem_id(r, e->meeting_id, PREP, id, sizeof id);
 	if (e->end_ms > r->env->time_ms &&
 	    add(r, id, PREP, e->meeting_id, e->organiser, e->client_id, e->title, e->room, e->start_ms, e->end_ms))
@@ -101,6 +105,16 @@ int sched_on_meeting_moved(svc_req *r, const ProtobufCMessage *ev)
 	const Aedesk__MeetingMoved *e = (const Aedesk__MeetingMoved *)ev;
 	if (!e->meeting_id[0] || !e->organiser[0])
 		return 0;
+	Aedesk__MeetingScheduled *m = NULL;
+	if (sched_get(r->txn, sched.meetings, e->meeting_id, &aedesk__meeting_scheduled__descriptor,
+	        (ProtobufCMessage **)&m) == 0) {
+		m->start_ms = e->start_ms;
+		m->end_ms = e->end_ms;
+		int rc = sched_put(r, sched.meetings, e->meeting_id, &m->base);
+		wire_free(&m->base);
+		if (rc)
+			return -1;
+	}
 	return move_one(r, e, PREP) || move_one(r, e, MINUTES) ? -1 : 0;
 }
 
@@ -108,6 +122,10 @@ int sched_on_meeting_cancelled(svc_req *r, const ProtobufCMessage *ev)
 {
 	const Aedesk__MeetingCancelled *e = (const Aedesk__MeetingCancelled *)ev;
 	char id[200];
+	MDB_val kv = {strlen(e->meeting_id), e->meeting_id};
+	int rc = e->meeting_id[0] ? mdb_del(r->txn, sched.meetings, &kv, NULL) : MDB_NOTFOUND;
+	if (rc && rc != MDB_NOTFOUND)
+		return svc_db_error(r, rc, "meetings");
 	rem_id(r, e->meeting_id, PREP, id, sizeof id);
 	if (sched_cancel(r, id, "meeting cancelled"))
 		return -1;

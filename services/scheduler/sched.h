@@ -18,6 +18,8 @@
  *	  prospects  prospect id -> aedesk.Prospect (projection: R-PROSPECT-1)
  *	  pcount     prospect id \0 be32(iso year * 100 + week) -> be64(contacts counted)
  *	  plans      "week/YYYY-Www/<staff>", "month/YYYY-MM/<staff>" -> aedesk.PlanEntry (R-PLAN-1)
+ *	  calnotice  be64(n) -> aedesk.CalendarNotice (holiday notices loaded, in order)
+ *	  meetings   meeting id -> aedesk.MeetingScheduled (its current times; for the calendar feed)
  *	  sched_meta also keeps "mtg/<meeting>/prep" and "mtg/<meeting>/minutes" -> the suffix
  *	             of the meeting's current reminder id (R-MEETING-1, R-MEETING-2)
  *
@@ -41,11 +43,14 @@
 #define SCHED_MIN_MS INT64_C(60000)
 
 struct sched {
-	MDB_dbi rem, due, inbox, meta, staff, clients, contacts, vclass, vcount, prospects, pcount, plans;
+	MDB_dbi rem, due, inbox, meta, staff, clients, contacts, vclass, vcount, prospects, pcount, plans, calnotice,
+	    meetings;
 	int test_clock;          /* scheduler.test_clock = on */
 	int64_t offset_ms;       /* the test clock's offset from the system clock */
 	int64_t tz_ms;           /* the agency's offset from UTC (Asia/Shanghai: +8 h) */
 	holidays *hol;
+	char hol_dir[1024];      /* where the shipped holiday files were loaded from */
+	int replan;              /* inside a re-plan after a holiday notice (calendar_load.c) */
 	const conf *conf;
 	int horizon_days;        /* how far ahead the planner makes calendar reminders */
 	int planning;            /* inside the calendar planner (see sched_add) */
@@ -125,6 +130,8 @@ int sched_inbox_list(svc_req *r, const ProtobufCMessage *in);
 int sched_inbox_mark(svc_req *r, const ProtobufCMessage *in);
 /* sched_fire: writes the reminder's notifications (one per recipient) and emits them. */
 int sched_fire(svc_req *r, Aedesk__Reminder *rem);
+/* sched_recipients: the staff ids a reminder goes to (malloc'd strings), at most max. */
+size_t sched_recipients(MDB_txn *txn, const Aedesk__Reminder *rem, char **out, size_t max);
 /* sched_lang: the staff member's language (config scheduler.lang.<id>, default zh). */
 const char *sched_lang(const char *staff_id);
 
@@ -184,6 +191,14 @@ int sched_plan_plan_day(svc_req *r, int day, const Aedesk__Staff *who);
 int sched_plan_in(MDB_txn *txn, const char *kind, const char *period, const char *staff);
 int sched_plan_submit(svc_req *r, const ProtobufCMessage *in);
 int sched_plan_missing(svc_req *r, const ProtobufCMessage *in);
+
+/* calendar_load.c: `aedesk calendar load` and `aedesk calendar export` */
+int sched_calendar_load_stored(svc_req *r);
+int sched_calendar_load(svc_req *r, const ProtobufCMessage *in);
+int sched_calendar_export(svc_req *r, const ProtobufCMessage *in);
+/* sched_replan_seen: sched_add met an existing reminder during a re-plan (see calendar_load.c). */
+int sched_replan_seen(svc_req *r, const Aedesk__Reminder *rem);
+void sched_replan_made(void);
 
 /* render.c: a reminder's text for one recipient; 1 = the reminder no longer applies. */
 int sched_render(MDB_txn *txn, const Aedesk__Reminder *rem, const char *lang, char *buf, size_t len);
