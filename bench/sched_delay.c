@@ -151,11 +151,13 @@ int main(int argc, char **argv)
 		h_teardown(&h);
 		return 1;
 	}
-	uint64_t fired = 0;
-	for (int i = 0; i < (int)(spread_s + 120) * 10 && fired < (uint64_t)fire; i++) {
+	/* done when the scheduler's clock is past the last one and nothing of ours is due
+	 * (its counters also count the status service's alerts, so they are not used) */
+	int64_t last = T0_MS + (fire - 1) * spread_s * 1000 / fire;
+	for (int i = 0, done = 0; i < (int)(spread_s + 120) * 10 && !done; i++) {
 		h_sleep_ms(100);
 		st = status(&h);
-		fired = st ? st->fired : fired;
+		done = st && st->now_ms > last + 1000 && (st->next_due_ms == 0 || st->next_due_ms > last);
 		wire_free(st ? &st->base : NULL);
 	}
 	int64_t *d = calloc((size_t)fire, sizeof *d);
