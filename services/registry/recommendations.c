@@ -18,6 +18,12 @@
  *	is shown as stale and cannot be approved. A newer recommendation for the same
  *	client supersedes a pending one.
  *
+ *	Once only: a ClassRecommended with the same client, from, to and score as one the
+ *	registry already has (pending, applied, approved, rejected or superseded) is the
+ *	same assessment sent again (the scorer's store was rebuilt by replay and its
+ *	events arrive in a new epoch, docs/RELIABILITY.md) and is ignored, logged: a
+ *	decision is never re-applied and a decided recommendation never held again.
+ *
  *	The event handler is deterministic: its only clock is the event's time (every
  *	write, history line and event it makes carries that time), and its ids come from
  *	reg_meta "rec_seq" in event order.
@@ -70,6 +76,33 @@ static int emit_decided(svc_req *r, Aedesk__ClassRecommendation *rec)
 	Aedesk__RecommendationDecided ev = AEDESK__RECOMMENDATION_DECIDED__INIT;
 	ev.recommendation = rec;
 	return svc_emit(r, &ev.base);
+}
+
+/* already_had: the id of the client's recommendation from -> to with this score, if any. */
+static int already_had(svc_req *r, const Aedesk__ClassRecommended *e, char *id, size_t idlen)
+{
+	MDB_cursor *cur;
+	if (mdb_cursor_open(r->txn, registry.client_recs, &cur) != 0)
+		return 0;
+	size_t pl = strlen(e->client_id) + 1;
+	MDB_val k = {pl, e->client_id}, v;
+	int found = 0;
+	for (int rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE); rc == 0 && !found;
+	     rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+		if (k.mv_size <= pl || memcmp(k.mv_data, e->client_id, pl) != 0)
+			break;
+		Aedesk__ClassRecommendation *rec;
+		if (store_get_msg(r->txn, registry.class_recs, (const char *)k.mv_data + pl, k.mv_size - pl,
+			&aedesk__class_recommendation__descriptor, (ProtobufCMessage **)&rec) != 0)
+			continue;
+		if (strcmp(rec->from, e->from) == 0 && strcmp(rec->to, e->to) == 0 && rec->score == e->score) {
+			snprintf(id, idlen, "%s (%s)", rec->id, rec->state);
+			found = 1;
+		}
+		wire_free(&rec->base);
+	}
+	mdb_cursor_close(cur);
+	return found;
 }
 
 /* supersede marks the client's pending recommendations superseded. */
@@ -136,6 +169,13 @@ int registry_on_class_recommended(svc_req *r, const ProtobufCMessage *ev)
 	if (strcmp(c->class_, e->from) != 0) {
 		log_info("ClassRecommended %s %s -> %s is stale (the class is %s now); ignored", c->id, e->from, e->to,
 		    c->class_);
+		wire_free(&c->base);
+		return 0;
+	}
+	char had[64];
+	if (already_had(r, e, had, sizeof had)) {
+		log_info("ClassRecommended %s %s -> %s (%lld/1000) was received before as %s; not applied again", c->id,
+		    e->from, e->to, (long long)e->score, had);
 		wire_free(&c->base);
 		return 0;
 	}
