@@ -9,11 +9,19 @@
  *
  *	LMDB tables of the skeleton, in every service's store:
  *	  _outbox   be64(seq) -> packed Envelope of the event
- *	  _meta     "seq" -> be64(last outbox seq)
+ *	  _meta     "seq" -> be64(last outbox seq); "epoch" -> be64(this store's epoch)
  *	  _cursor   source name -> be64(last seq applied from it)
+ *	  _epoch    source name -> be64(the epoch of the source's store that cursor counts in)
  *	  _reqid    16-byte request id -> packed reply Envelope
  *	  _reqtime  be64(ms) . request id -> "" (to forget ids after a day)
  *	  _revoked  staff id -> be64(ms): tokens issued at or before it are refused
+ *
+ *	Epochs: a store gets a random epoch when it is created. Its events, heartbeats and
+ *	replay answers carry it, so a consumer whose cursor counts in another epoch (its
+ *	source's store was rebuilt from empty and numbers from 1 again) replays the new
+ *	store from seq 1 instead of skipping what it has "seen". Only a replay answer (the
+ *	source as it is now) moves a consumer to a new epoch; events of another epoch still
+ *	in the queue are dropped. docs/RELIABILITY.md, "Epochs".
  *
  * SECURITY
  *	Every socket has NNG_OPT_RECVMAXSZ set: a frame header claiming gigabytes is
@@ -129,13 +137,14 @@ struct source {
 	char sub_url[512], req_url[512];
 	_Atomic int64_t heard_ms;  /* last event or heartbeat on sub */
 	int64_t answered_ms;       /* last replay answer on req */
+	uint64_t epoch;            /* the source store's epoch our cursor counts in (0: not known) */
 };
 
 struct svc {
 	const struct svc_decl *decl;
 	conf *conf;
 	store *store;
-	MDB_dbi outbox, meta, cursor, reqid, reqtime, revoked;
+	MDB_dbi outbox, meta, cursor, reqid, reqtime, revoked, epochs;
 	nng_socket rep, pub;
 	struct worker *workers;
 	int nworkers;
@@ -146,6 +155,7 @@ struct svc {
 	int replay_started;
 	uint64_t published_seq;
 	_Atomic uint64_t last_seq;
+	uint64_t epoch;               /* this store's, from _meta "epoch" */
 	uint8_t pk[crypto_sign_PUBLICKEYBYTES];
 	int have_pk;
 	char keys_dir[1024];
@@ -371,6 +381,7 @@ int svc_emit(svc_req *r, const ProtobufCMessage *ev)
 	e.source = (char *)s->decl->name;
 	e.actor = (char *)(r->caller ? r->caller->id : "system");
 	e.seq = seq;
+	e.epoch = s->epoch;
 	e.payload.data = payload;
 	e.payload.len = plen;
 	int rc = wire_pack(&e.base, &buf, &len);
@@ -623,6 +634,11 @@ static int apply_event(svc *s, MDB_txn *txn, const uint8_t *body, size_t len)
 	int rc = 0;
 	if (!src)
 		goto done;
+	if (e->epoch && src->epoch && e->epoch != src->epoch) {
+		/* Another store of the source than our cursor counts in: replay_from decides. */
+		src->need_replay = 1;
+		goto done;
+	}
 	uint64_t cur = store_get_u64(txn, s->cursor, src->name, 0);
 	/* A sign of life: a replay that backed off may be tried again at once. */
 	src->backoff_ms = 0;
@@ -879,6 +895,51 @@ static void replay_failed(struct source *src, const char *why)
 	    (long long)src->backoff_ms);
 }
 
+/*
+ * source_epoch: a replay answer says the source's store is of epoch ep (ours: src->epoch).
+ * Unknown before (a cursor from before epochs, or none): adopted, the cursor kept, unless
+ * the source is behind it (then it is another store). Else the source's store was made
+ * anew: the cursor restarts at 0 in the new epoch, logged. Returns 1 when the cursor was
+ * reset (ask again from seq 1), 0 when adopted, -1 when it could not be written.
+ */
+static int source_epoch(svc *s, struct source *src, uint64_t ep, uint64_t cur, uint64_t last)
+{
+	int reset = src->epoch != 0 || last < cur;
+	for (int attempt = 0; attempt < 16; attempt++) {
+		MDB_txn *txn;
+		int rc = store_write_begin(s->store, &txn);
+		if (rc != 0) {
+			log_error("cannot record %s's epoch: %s", src->name, mdb_strerror(rc));
+			return -1;
+		}
+		if (reset)
+			rc = store_put_u64(txn, s->cursor, src->name, 0);
+		if (rc == 0)
+			rc = store_put_u64(txn, s->epochs, src->name, ep);
+		if (rc != 0)
+			mdb_txn_abort(txn);
+		else
+			rc = store_commit(s->store, txn);
+		if (rc == 0) {
+			if (reset)
+				log_warn("%s has a new store (epoch %016" PRIx64 ", was %016" PRIx64 "; its last seq %" PRIu64
+					 ", our cursor was %" PRIu64 "): applying it again from seq 1",
+				    src->name, ep, src->epoch, last, cur);
+			else
+				log_info("following %s's store of epoch %016" PRIx64 " from our cursor %" PRIu64, src->name, ep, cur);
+			src->epoch = ep;
+			return reset;
+		}
+		if (rc != MDB_MAP_FULL) {
+			log_error("cannot record %s's epoch: %s", src->name, mdb_strerror(rc));
+			return -1;
+		}
+		if (store_grow(s->store) != 0)
+			return -1;
+	}
+	return -1;
+}
+
 /* replay_from asks src for everything after our cursor and applies it, batch by batch. */
 static void replay_from(svc *s, struct source *src)
 {
@@ -929,6 +990,19 @@ static void replay_from(svc *s, struct source *src)
 			return;
 		}
 		src->answered_ms = wire_now_ms();
+		if (rr->epoch && rr->epoch != src->epoch) {
+			int again = source_epoch(s, src, rr->epoch, cur, rr->last_seq);
+			if (again) {
+				wire_free(&rr->base);
+				wire_free(&re->base);
+				nng_free(rb, rl);
+				if (again < 0) {
+					replay_failed(src, "cannot write the cursor");
+					return;
+				}
+				continue; /* from seq 1 of the new epoch */
+			}
+		}
 		size_t n = rr->n_events;
 		struct item **items = calloc(n ? n : 1, sizeof *items);
 		size_t k = 0;
@@ -977,6 +1051,7 @@ static void serve_replay(svc *s, struct item *it)
 	MDB_txn *txn;
 	if (ev && store_read_begin(s->store, &txn) == 0) {
 		rr.last_seq = store_get_u64(txn, s->meta, "seq", 0);
+		rr.epoch = s->epoch;
 		MDB_cursor *c;
 		if (mdb_cursor_open(txn, s->outbox, &c) == 0) {
 			uint8_t k[8];
@@ -1069,11 +1144,13 @@ static void health_fill(svc *s, Aedesk__Health *h, Aedesk__ConsumerCursor *cc,
 	h->tick_ms = s->decl->tick ? (s->decl->tick_ms > 0 ? s->decl->tick_ms : 1000) : 0;
 	h->last_tick_ms = atomic_load(&s->last_tick_ms);
 	h->sent_ms = wire_now_ms();
+	h->epoch = s->epoch;
 	store_usage(s->store, &h->store_bytes, &h->map_bytes);
 	for (int i = 0; i < s->nsrc; i++) {
 		aedesk__consumer_cursor__init(&cc[i]);
 		cc[i].source = s->src[i].name;
 		cc[i].seq = cursor_of(s, s->src[i].name);
+		cc[i].epoch = s->src[i].epoch;
 		ccp[i] = &cc[i];
 	}
 	h->n_cursors = (size_t)s->nsrc;
@@ -1141,6 +1218,7 @@ static void heartbeat(svc *s)
 	e.type = (char *)aedesk__health__descriptor.name;
 	e.time_ms = wire_now_ms();
 	e.source = (char *)s->decl->name;
+	e.epoch = s->epoch;
 	e.payload.data = payload;
 	e.payload.len = plen;
 	int rc = wire_pack(&e.base, &buf, &len);
@@ -1359,6 +1437,11 @@ static void open_sockets(svc *s)
 		src->s = s;
 		snprintf(src->name, sizeof src->name, "%s", names[i]);
 		src->need_replay = 1; /* start-up: catch up first */
+		MDB_txn *txn;
+		if (store_read_begin(s->store, &txn) == 0) {
+			src->epoch = store_get_u64(txn, s->epochs, src->name, 0);
+			store_read_end(s->store, txn);
+		}
 		char topic[40];
 		snprintf(topic, sizeof topic, "%s/", src->name);
 		if ((rv = nng_sub0_open(&src->sub)) != 0 || (rv = nng_req0_open(&src->req)) != 0 ||
@@ -1425,6 +1508,23 @@ static void usage(const struct svc_decl *d, FILE *f)
 	    d->name, d->summary ? d->summary : "");
 }
 
+/* store_new_epoch gives a store its epoch (created now, or by a version before epochs). */
+static void store_new_epoch(svc *s, const char *dir)
+{
+	while (!s->epoch)
+		randombytes_buf(&s->epoch, sizeof s->epoch);
+	MDB_txn *txn;
+	int rc = store_write_begin(s->store, &txn);
+	if (rc == 0 && (rc = store_put_u64(txn, s->meta, "epoch", s->epoch)) != 0)
+		mdb_txn_abort(txn);
+	else if (rc == 0)
+		rc = store_commit(s->store, txn);
+	if (rc != 0)
+		log_fatal("%s: cannot record the store's epoch: %s", dir, mdb_strerror(rc));
+	log_info("store epoch %016" PRIx64 " (%s)", s->epoch,
+	    s->published_seq ? "made by an older version" : "a new store");
+}
+
 /* open_store opens the service's LMDB env with the skeleton's tables and its own. */
 static void open_store(svc *s)
 {
@@ -1436,6 +1536,7 @@ static void open_store(svc *s)
 	t[n++] = (store_table){"_reqid", &s->reqid};
 	t[n++] = (store_table){"_reqtime", &s->reqtime};
 	t[n++] = (store_table){"_revoked", &s->revoked};
+	t[n++] = (store_table){"_epoch", &s->epochs};
 	for (const store_table *p = s->decl->tables; p && p->name && n < 63; p++)
 		t[n++] = *p;
 	t[n] = (store_table){NULL, NULL};
@@ -1455,8 +1556,11 @@ static void open_store(svc *s)
 	if (store_read_begin(s->store, &txn) == 0) {
 		s->published_seq = store_get_u64(txn, s->meta, "seq", 0);
 		atomic_store(&s->last_seq, s->published_seq);
+		s->epoch = store_get_u64(txn, s->meta, "epoch", 0);
 		store_read_end(s->store, txn);
 	}
+	if (!s->epoch)
+		store_new_epoch(s, dir);
 	if (!s->decl->open)
 		return;
 	for (int attempt = 0; attempt < 16; attempt++) {

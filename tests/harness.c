@@ -352,27 +352,40 @@ int h_login_admin(harness *h)
 	return h_login(h, "admin", pw);
 }
 
-uint64_t h_last_seq(harness *h, const char *service, const char *cursor_of)
+/* seq_epoch: a service's last seq and epoch, or (cursor_of set) its cursor for that source. */
+static uint64_t seq_epoch(harness *h, const char *service, const char *cursor_of, uint64_t *epoch)
 {
 	Aedesk__HealthRequest q = AEDESK__HEALTH_REQUEST__INIT;
 	Aedesk__Health *r = NULL;
 	uint64_t v = 0;
+	*epoch = 0;
 	if (h_call(h, service, &q.base, &aedesk__health__descriptor, (ProtobufCMessage **)&r) == 0 && r) {
-		if (!cursor_of)
+		if (!cursor_of) {
 			v = r->last_seq;
+			*epoch = r->epoch;
+		}
 		for (size_t i = 0; cursor_of && i < r->n_cursors; i++)
-			if (strcmp(r->cursors[i]->source, cursor_of) == 0)
+			if (strcmp(r->cursors[i]->source, cursor_of) == 0) {
 				v = r->cursors[i]->seq;
+				*epoch = r->cursors[i]->epoch;
+			}
 	}
 	wire_free(r ? &r->base : NULL);
 	return v;
 }
 
+uint64_t h_last_seq(harness *h, const char *service, const char *cursor_of)
+{
+	uint64_t epoch;
+	return seq_epoch(h, service, cursor_of, &epoch);
+}
+
 int h_wait_consumer(harness *h, const char *consumer, const char *source, int ms)
 {
-	uint64_t want = h_last_seq(h, source, NULL);
+	uint64_t epoch, cepoch, want = seq_epoch(h, source, NULL, &epoch);
 	for (int waited = 0; waited < ms; waited += 50) {
-		if (h_last_seq(h, consumer, source) >= want)
+		/* In the source's epoch: a cursor of an older store may be past the new one's seqs. */
+		if (seq_epoch(h, consumer, source, &cepoch) >= want && (!epoch || cepoch == epoch))
 			return 0;
 		h_sleep_ms(50);
 	}

@@ -65,7 +65,8 @@ int h_call(harness *h, const char *service, const ProtobufCMessage *req,
 aeclient *h_client(harness *h, const char *service, int timeout_ms);
 /* h_last_seq: a service's newest outbox seq, or (cursor_of set) its cursor for that source. */
 uint64_t h_last_seq(harness *h, const char *service, const char *cursor_of);
-/* h_wait_consumer waits until consumer has applied everything source has; -1 after ms. */
+/* h_wait_consumer waits until consumer has applied everything source has, in the source
+ * store's epoch; -1 after ms. */
 int h_wait_consumer(harness *h, const char *consumer, const char *source, int ms);
 /* h_local_time: "YYYY-MM-DD HH:MM" in the local zone, minutes from now (h_local_date: the date). */
 void h_local_time(int minutes_from_now, char *buf, size_t len);

@@ -5,13 +5,16 @@
  * DESCRIPTION
  *	Consumes every registry event and records each seq it applies, so a test can
  *	prove "every event once": applied == last seq, duplicates == 0, missing == 0.
+ *	The counts are of the registry store's current epoch: when events of a new epoch
+ *	arrive (the registry's store was made anew) the seqs seen are forgotten and
+ *	"epochs" counts one more.
  *	Its Touch request sleeps delay_ms before counting, so a test can make a handler
  *	slower than REQ's resend time and prove the request still runs once. Its tick
  *	fails while the key "stall" has been touched an odd number of times, so a test
  *	can stop its periodic work (the status service must notice) and start it again.
  *
  *	Tables: seen  be64(seq) -> be64(times applied); counts  key -> be64(touches);
- *	        stats "duplicates" -> be64.
+ *	        stats "duplicates", "epoch", "epochs" -> be64.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -57,6 +60,7 @@ static int consumer_stats(svc_req *r, const ProtobufCMessage *in)
 	rep.duplicates = store_get_u64(r->txn, stats, "duplicates", 0);
 	rep.last_seq = last;
 	rep.missing = last - st.ms_entries;
+	rep.epochs = store_get_u64(r->txn, stats, "epochs", 0);
 	return svc_reply(r, &rep.base);
 }
 
@@ -64,6 +68,15 @@ static int consumer_stats(svc_req *r, const ProtobufCMessage *in)
 static int record_event(svc_req *r, const ProtobufCMessage *ev)
 {
 	(void)ev;
+	if (r->env->epoch && r->env->epoch != store_get_u64(r->txn, stats, "epoch", 0)) {
+		int rc = mdb_drop(r->txn, seen, 0);
+		if (!rc)
+			rc = store_put_u64(r->txn, stats, "epoch", r->env->epoch);
+		if (!rc)
+			rc = store_put_u64(r->txn, stats, "epochs", store_get_u64(r->txn, stats, "epochs", 0) + 1);
+		if (rc)
+			return svc_db_error(r, rc, "stats");
+	}
 	uint8_t k[8];
 	store_be64(k, r->env->seq);
 	MDB_val kv = {8, k}, vv;
