@@ -268,6 +268,10 @@ int sc_survey_add(svc_req *r, const ProtobufCMessage *in)
 		if (sc_put_empty(r, scorer.ae_surveys, key, kl + 8 + strlen(id)))
 			return -1;
 	}
+	/* A survey is one of the scorer's inputs and moves its clock like any event, or a
+	 * client's score "as of the latest event" would not count it until another came. */
+	if (s.at_ms > sc_hwm(r->txn) && (rc = store_put_u64(r->txn, scorer.meta, "hwm", (uint64_t)s.at_ms)) != 0)
+		return svc_db_error(r, rc, "hwm");
 	Aedesk__SurveyAdded ev = AEDESK__SURVEY_ADDED__INIT;
 	ev.survey = &s;
 	if (svc_emit(r, &ev.base))

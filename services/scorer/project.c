@@ -5,8 +5,9 @@
  * DESCRIPTION
  *	Each event is applied once, in order (the skeleton's cursor): it is turned into
  *	the facts a scorecard needs, stored under who and when, so every number is a
- *	pure function of the events applied. The latest event time seen ("hwm") is the
- *	scorer's clock: weeks that have not started by then are not counted, and
+ *	pure function of the events applied. The latest event time seen ("hwm"; a survey
+ *	added here moves it too) is the scorer's clock: weeks that have not started by
+ *	then are not counted, and
  *	receivables are judged as of then, so a rebuild by replay gives the same.
  *
  *	Events in: registry StaffAdded, ClientAdded, ClientUpdated, ContactAdded,

@@ -4,7 +4,8 @@
  * here are scripted (visits, a job with one on-time and one late stage and a revision
  * card, an invoice and a part payment, a survey, a target, ratings), so the total is
  * computed by hand and every input must name the right ids. Then the scorer's store is
- * deleted and rebuilt by replay: the same scorecards, byte for byte.
+ * deleted and rebuilt by replay: the same scorecards, team ranking and client scores
+ * (R-CLASS-1), byte for byte (JSON).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -267,9 +268,22 @@ TEST(test_scorecard_equals_hand_computed_total_and_names_its_ids_R_SCORE_1)
 	CHECK(s && l && s < l && h_contains(out, "590"));
 
 	/* Rebuild by replay: delete the scorer's store and start again from nothing. */
-	char li_before[65536];
+	static char li_before[65536], team_before[65536], clients_before[65536], quarter_before[65536];
 	OK(&h, "--json", "scorecard", "li.ae", "--period", period);
 	snprintf(li_before, sizeof li_before, "%s", out);
+	OK(&h, "--json", "scorecard", "--team", "qian.am", "--period", period);
+	snprintf(team_before, sizeof team_before, "%s", out);
+	CHECK(h_contains(team_before, "\"rank\": 2"));
+	OK(&h, "--json", "scorecard", "clients");
+	snprintf(clients_before, sizeof clients_before, "%s", out);
+	CHECK(h_contains(clients_before, "C000001") && h_contains(clients_before, "C000002") &&
+	    h_contains(clients_before, "C000003") && h_contains(clients_before, "S000001"));
+	char quarter[32];
+	int qy, qm, qd;
+	days_to_civil(today, &qy, &qm, &qd);
+	snprintf(quarter, sizeof quarter, "%04d-Q%d", qy, (qm - 1) / 3 + 1);
+	OK(&h, "--json", "scorecard", "--team", "qian.am", "--period", quarter);
+	snprintf(quarter_before, sizeof quarter_before, "%s", out);
 	CHECK_INT(h_stop(&h, "scorer"), 0);
 	char cmd[600];
 	snprintf(cmd, sizeof cmd, "rm -rf '%s/data/scorer'", h.home);
@@ -285,6 +299,15 @@ TEST(test_scorecard_equals_hand_computed_total_and_names_its_ids_R_SCORE_1)
 	as(&h, "sun.ae");
 	OK(&h, "--json", "scorecard", "sun.ae", "--period", period);
 	CHECK_STR(out, json_before);
+	as(&h, "qian.am");
+	OK(&h, "--json", "scorecard", "li.ae", "--period", period);
+	CHECK_STR(out, li_before);
+	OK(&h, "--json", "scorecard", "--team", "qian.am", "--period", period);
+	CHECK_STR(out, team_before);
+	OK(&h, "--json", "scorecard", "--team", "qian.am", "--period", quarter);
+	CHECK_STR(out, quarter_before);
+	OK(&h, "--json", "scorecard", "clients");
+	CHECK_STR(out, clients_before);
 	CHECK_INT(h_teardown(&h), 0);
 }
 
