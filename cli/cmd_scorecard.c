@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "money.h"
 #include "scorer.pb-c.h"
 #include "text.h"
 #include "wire.h"
@@ -30,12 +31,14 @@ CLI_COMMAND("scorecard", cmd_scorecard, 60, "业绩评估：STAFF --period P | -
 	"用法：\n  aedesk scorecard 员工 --period 期间\n  aedesk scorecard --team AM编号 --period 期间\n" \
 	"  aedesk scorecard comment 员工 --period 期间 --text 评语\n"                                 \
 	"  aedesk scorecard clients [客户编号] [--recommend]\n"                                      \
-	"期间：月份 YYYY-MM、季度 YYYY-Qn 或 YYYY-MM-DD..YYYY-MM-DD。"
+	"期间：月份 YYYY-MM、季度 YYYY-Qn 或 YYYY-MM-DD..YYYY-MM-DD。\n"                        \
+	"--team：该上级手下的全部 AE 按总分排名（AM：本组；客户总监：全部门）。"
 #define SC_USAGE_EN                                                                          \
 	"usage:\n  aedesk scorecard STAFF --period P\n  aedesk scorecard --team AM --period P\n" \
 	"  aedesk scorecard comment STAFF --period P --text T\n"                                 \
 	"  aedesk scorecard clients [CLIENT] [--recommend]\n"                                    \
-	"P: a month YYYY-MM, a quarter YYYY-Qn or YYYY-MM-DD..YYYY-MM-DD."
+	"P: a month YYYY-MM, a quarter YYYY-Qn or YYYY-MM-DD..YYYY-MM-DD.\n"                 \
+	"--team: every AE under that manager, ranked by total (an AM: the team; an AD: all)."
 
 static void join(char *buf, size_t len, char *const *s, size_t n)
 {
@@ -70,11 +73,11 @@ static void print_card(const Aedesk__Scorecard *c)
 	    (long long)c->total_weight);
 	print_inputs(c->inputs, c->n_inputs);
 	if (c->comment[0])
-		printf("%s（%s）：%s\n", cli_t("上级评语", "supervisor"), c->rated_by, c->comment);
+		printf(cli_t("上级评语（%s）：%s\n", "supervisor (%s): %s\n"), c->rated_by, c->comment);
 	if (c->head_comment[0])
-		printf("%s（%s）：%s\n", cli_t("部门主管评语", "department head"), c->head_by, c->head_comment);
+		printf(cli_t("部门主管评语（%s）：%s\n", "department head (%s): %s\n"), c->head_by, c->head_comment);
 	if (c->self_comment[0])
-		printf("%s：%s\n", cli_t("本人意见", "own comment"), c->self_comment);
+		printf(cli_t("本人意见：%s\n", "own comment: %s\n"), c->self_comment);
 }
 
 static int sc_show(int argc, char **argv)
@@ -109,12 +112,11 @@ static int sc_show(int argc, char **argv)
 		text_table *t = text_table_new(6, h);
 		for (size_t i = 0; t && i < r->n_cards; i++) {
 			const Aedesk__Scorecard *c = r->cards[i];
-			char rk[16], tot[16], rev[32], tg[32];
+			char rk[16], tot[16], rev[MONEY_FORMAT_MAX], tg[MONEY_FORMAT_MAX];
 			snprintf(rk, sizeof rk, "%d", c->rank);
 			snprintf(tot, sizeof tot, "%lld", (long long)c->total);
-			snprintf(rev, sizeof rev, "%lld.%02lld", (long long)(c->revenue_fen / 100), (long long)(c->revenue_fen % 100));
-			snprintf(tg, sizeof tg, "%lld.%02lld", (long long)(c->revenue_target_fen / 100),
-			    (long long)(c->revenue_target_fen % 100));
+			money_format(c->revenue_fen, rev, sizeof rev);
+			money_format(c->revenue_target_fen, tg, sizeof tg);
 			const char *row[] = {rk, c->staff_id, c->name, tot, rev, tg};
 			text_table_add(t, row);
 		}

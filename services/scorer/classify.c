@@ -6,7 +6,9 @@
  *	A client's score (thousandths) as of a time (default: the scorer's clock, the
  *	latest event applied) combines:
  *	  revenue       business importance: invoices issued in the last 365 days;
- *	                scorer.class.revenue_full yuan (default 500,000) or more is 1000
+ *	                scorer.class.revenue_full yuan (default 500,000) or more is 1000;
+ *	                not counted for a client never invoiced (nothing is known of its
+ *	                business yet: a new client is not recommended down for it)
  *	  timeliness    invoices due in the last 90 days, or still unpaid then: mean days
  *	                late (paid, or as of now if unpaid); 60 days late or more is 0
  *	  satisfaction  survey scores of the last 365 days (1-5 -> 200-1000)
@@ -140,7 +142,7 @@ static int score_client(MDB_txn *txn, ccard *k, int64_t as_of, int en)
 		return -1;
 	size_t pl = strlen(id) + 1;
 	MDB_val key = {pl, (void *)id}, v;
-	int64_t revenue = 0, late_days = 0, n_due = 0;
+	int64_t revenue = 0, late_days = 0, n_due = 0, n_issued = 0;
 	Aedesk__ScoreInput *rin = NULL, *tin = NULL;
 	char late_ids[200] = "";
 	sc_card *tmp = sc_card_new();
@@ -154,6 +156,7 @@ static int score_client(MDB_txn *txn, ccard *k, int64_t as_of, int en)
 		if (sc_get(txn, scorer.invoices, (const char *)key.mv_data + pl, key.mv_size - pl,
 			&aedesk__score_invoice__descriptor, (ProtobufCMessage **)&si))
 			continue;
+		n_issued += si->issued_ms <= as_of;
 		if (si->issued_ms <= as_of && si->issued_ms > as_of - YEAR_MS) {
 			revenue += si->amount_fen;
 			rc |= sc_input_source(rsrc, si->id);
@@ -187,13 +190,16 @@ static int score_client(MDB_txn *txn, ccard *k, int64_t as_of, int en)
 	char a[MONEY_FORMAT_MAX];
 	money_format(revenue, a, sizeof a);
 	int64_t rs = full ? (revenue >= full ? 1000 : revenue * 1000 / full) : 0;
-	if (!rc && (rin = sc_card_input(k->card, "revenue", rs, cfg("scorer.class.weight.revenue", 40, 1000), "",
+	if (!rc && (rin = sc_card_input(k->card, "revenue", rs, n_issued ? cfg("scorer.class.weight.revenue", 40, 1000) : 0,
+			n_issued ? "" : en ? "never invoiced: its business is not known yet" : "尚未开过发票：业务量未知，不计",
 			en ? "%s in 12 months" : "近 12 个月 %s", a)))
 		for (size_t i = 0; i < rsrc->n_sources && !rc; i++)
 			rc |= sc_input_source(rin, rsrc->sources[i]);
 	rc |= !rin;
 	if (!rc) {
-		reason(k, en ? "revenue of the last 12 months %s: %lld/1000" : "近 12 个月营业额 %s：%lld/1000", a, (long long)rs);
+		if (n_issued)
+			reason(k, en ? "revenue of the last 12 months %s: %lld/1000" : "近 12 个月营业额 %s：%lld/1000", a,
+			    (long long)rs);
 		int64_t tenths = n_due ? late_days * 10 / n_due : 0;
 		int64_t ts = n_due ? 1000 - late_days * 1000 / (60 * n_due) : 0;
 		ts = ts < 0 ? 0 : ts;

@@ -578,7 +578,8 @@ static int by_total(const void *a, const void *b)
 	return strcmp(x->sc.staff_id, y->sc.staff_id);
 }
 
-/* team_members: the AM's direct reports who are AEs, sorted by id (the staff table's order). */
+/* team_members: the AEs under a manager (an AM's team; an AD's: every AE of the AMs under
+ * them), sorted by id (the staff table's order). */
 static int team_members(MDB_txn *txn, const char *am, strset *out)
 {
 	MDB_cursor *cur;
@@ -593,7 +594,7 @@ static int team_members(MDB_txn *txn, const char *am, strset *out)
 		int ae = 0;
 		for (size_t i = 0; i < st->n_roles; i++)
 			ae |= strcmp(st->roles[i], "ae") == 0;
-		if (ae && strcmp(st->manager, am) == 0)
+		if (ae && sc_manages(txn, am, st->id))
 			rc = strset_add(out, st->id);
 		wire_free(&st->base);
 	}

@@ -7,7 +7,8 @@
  * 1. The scorer rebuilt by replay while the registry runs: its new ClassRecommended
  *    events (seqs the registry's cursor had passed) reach the registry; those that
  *    repeat a recommendation the registry already has (rejected, pending) are not held
- *    again, new ones are held once (R-CLASS-1).
+ *    again, new ones are held once (R-CLASS-1). A client never invoiced has no revenue
+ *    input, so the recommendations here come from satisfaction surveys.
  * 2. testsvc counts every registry seq it applies: after the registry's store is made
  *    anew, it applies every event of the new store once (duplicates 0, missing 0).
  */
@@ -63,6 +64,20 @@ static int log_has(harness *h, const char *svc, const char *needle)
 	return h_read_file(path, logbuf, sizeof logbuf) == 0 && h_contains(logbuf, needle);
 }
 
+/* surveys: each client's contact rates it 1 of 5: satisfaction 200, its only input with
+ * data, fits class D; the recommendation is one class down. The scorer's own input: after
+ * its store is rebuilt, entered again. */
+static void surveys(harness *h)
+{
+	as(h, "sun.ae");
+	for (int i = 1; i <= 4; i++) {
+		char c[16], k[16];
+		snprintf(c, sizeof c, "C%06d", i);
+		snprintf(k, sizeof k, "K%06d", i);
+		H_OK(h, "survey", "add", c, "--by", k, "--score", "服务=1");
+	}
+}
+
 TEST(test_scorer_rebuilt_from_empty_its_new_events_reach_the_registry_once_R_CLASS_1)
 {
 	harness h;
@@ -76,13 +91,18 @@ TEST(test_scorer_rebuilt_from_empty_its_new_events_reach_the_registry_once_R_CLA
 	for (size_t i = 0; i < sizeof staff / sizeof staff[0]; i++)
 		CHECK_INT(h_cli(&h, "pass-word-123\n", out, sizeof out, "staff", "add", staff[i][0], "--name", staff[i][1],
 		    "--role", staff[i][2], "--manager", staff[i][3], "--password-stdin", NULL), 0);
-	/* No revenue, no data: every client scores 0 (class D), one class down at a time. */
 	as(&h, "sun.ae");
 	H_OK(&h, "client", "add", "--name", "华夏食品", "--class", "A");
 	H_OK(&h, "client", "add", "--name", "长城电器", "--class", "B");
 	H_OK(&h, "client", "add", "--name", "东方日化", "--class", "C");
 	H_OK(&h, "client", "add", "--name", "远景饮料", "--class", "B");
+	for (int i = 1; i <= 4; i++) {
+		char c[16];
+		snprintf(c, sizeof c, "C%06d", i);
+		H_OK(&h, "contact", "add", c, "--name", "王主任", "--title", "市场部主任");
+	}
 	CHECK(h_wait_consumer(&h, "scorer", "registry", 15000) == 0);
+	surveys(&h);
 
 	as(&h, "qian.am");
 	H_OK(&h, "scorecard", "clients", "C000001", "--recommend"); /* R000001 A -> B */
@@ -101,7 +121,7 @@ TEST(test_scorer_rebuilt_from_empty_its_new_events_reach_the_registry_once_R_CLA
 	uint64_t e1, ce1, old_cursor = health_of(&h, "registry", "scorer", &ce1);
 	health_of(&h, "scorer", NULL, &e1);
 	CHECK(e1 != 0 && ce1 == e1);
-	CHECK(old_cursor >= 9);
+	CHECK_INT(old_cursor, 13);
 
 	/* The scorer's store, rebuilt from empty by replay while the registry runs. */
 	CHECK_INT(h_stop(&h, "scorer"), 0);
@@ -115,14 +135,17 @@ TEST(test_scorer_rebuilt_from_empty_its_new_events_reach_the_registry_once_R_CLA
 	CHECK_INT(health_of(&h, "scorer", NULL, &e2), 0);
 	CHECK(e2 != 0 && e2 != e1);
 
-	/* Every client again: C000001 A -> B (rejected before) and C000003 C -> D (pending)
-	 * are the same assessments; C000002 is C now (approved), so C -> D is new, and so is
-	 * C000004's B -> C. Four events, seqs 1-4 of the new store, all under the old cursor. */
+	/* The surveys again, then every client: C000001 A -> B (rejected before) and C000003
+	 * C -> D (pending) are the same assessments; C000002 is C now (approved), so C -> D
+	 * is new, and so is C000004's B -> C. Eight events (four SurveyAdded, four
+	 * ClassRecommended), seqs 1-8 of the new store, all under the old cursor. */
+	surveys(&h);
+	as(&h, "qian.am");
 	H_OK(&h, "--json", "scorecard", "clients", "--recommend");
-	CHECK_INT(health_of(&h, "scorer", NULL, &e2), 4);
+	CHECK_INT(health_of(&h, "scorer", NULL, &e2), 8);
 	CHECK(h_wait_consumer(&h, "registry", "scorer", 15000) == 0);
 	uint64_t ce2;
-	CHECK_INT(health_of(&h, "registry", "scorer", &ce2), 4);
+	CHECK_INT(health_of(&h, "registry", "scorer", &ce2), 8);
 	CHECK(ce2 == e2);
 	CHECK(log_has(&h, "registry", "scorer has a new store"));
 
@@ -152,7 +175,7 @@ TEST(test_scorer_rebuilt_from_empty_its_new_events_reach_the_registry_once_R_CLA
 	CHECK_INT(h_stop(&h, "registry"), 0);
 	CHECK(h_start(&h, "registry") == 0);
 	CHECK(h_wait_consumer(&h, "registry", "scorer", 15000) == 0);
-	CHECK_INT(health_of(&h, "registry", "scorer", &ce2), 4);
+	CHECK_INT(health_of(&h, "registry", "scorer", &ce2), 8);
 	CHECK(ce2 == e2);
 	as(&h, "qian.am");
 	H_OK(&h, "--json", "client", "recommendations");

@@ -3,6 +3,8 @@
  * satisfaction recommends a class. A client that paid a quarter late is recommended
  * down a class; one whose revenue grew is recommended up (one class at a time). The
  * recommendation is sent once as ClassRecommended {client_id, from, to, score, reasons}.
+ * A client never invoiced has no revenue input (nothing is known of its business yet)
+ * and is not recommended down for it.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -111,6 +113,7 @@ TEST(test_late_payer_goes_down_and_growing_client_goes_up_R_CLASS_1)
 	as(&h, "sun.ae");
 	OK(&h, "client", "add", "--name", "慢付实业", "--class", "B");
 	OK(&h, "client", "add", "--name", "成长科技", "--class", "C");
+	OK(&h, "client", "add", "--name", "新签广告", "--class", "A"); /* C000003: never invoiced */
 	OK(&h, "job", "open", "C000001", "--title", "年报", "--kind", "print", "--due", due, "--brief", brief);
 	OK(&h, "job", "open", "C000002", "--title", "新品上市", "--kind", "print", "--due", due, "--brief", brief);
 	as(&h, "wu.cd");
@@ -148,7 +151,10 @@ TEST(test_late_payer_goes_down_and_growing_client_goes_up_R_CLASS_1)
 	CHECK(h_contains(out, "\"score\": 228") && h_contains(out, "\"score\": 1000"));
 	CHECK(h_contains(out, "99.0") && h_contains(out, "I000001 99")); /* due at the end of a day 100 days ago */
 	recommendations(&h, recs, sizeof recs);
-	CHECK(h_contains(recs, "C000001:B>C(") && h_contains(recs, "C000002:C>B("));
+	CHECK(h_contains(recs, "C000001:B>C(") && h_contains(recs, "C000002:C>B(") && !h_contains(recs, "C000003"));
+	OK(&h, "--lang", "en", "--json", "scorecard", "clients", "C000003");
+	CHECK(h_contains(out, "\"recommended\": \"A\"") && h_contains(out, "never invoiced") &&
+	    h_contains(out, "\"weight\": 40") == 0);
 	/* Sent once: asking again sends nothing new. */
 	OK(&h, "scorecard", "clients", "--recommend");
 	char again[2048];

@@ -266,6 +266,13 @@ TEST(test_scorecard_equals_hand_computed_total_and_names_its_ids_R_SCORE_1)
 	OK(&h, "--lang", "en", "scorecard", "--team", "qian.am", "--period", period);
 	const char *s = strstr(out, "sun.ae"), *l = strstr(out, "li.ae");
 	CHECK(s && l && s < l && h_contains(out, "590"));
+	/* The AD's view: every AE under the AMs under them, ranked the same. */
+	as(&h, "zhao.ad");
+	OK(&h, "--lang", "en", "scorecard", "--team", "zhao.ad", "--period", period);
+	s = strstr(out, "sun.ae");
+	l = strstr(out, "li.ae");
+	CHECK(s && l && s < l && h_contains(out, "590") && !h_contains(out, "qian.am"));
+	as(&h, "qian.am");
 
 	/* Rebuild by replay: delete the scorer's store and start again from nothing. */
 	static char li_before[65536], team_before[65536], clients_before[65536], quarter_before[65536];
