@@ -137,7 +137,7 @@ struct source {
 	char sub_url[512], req_url[512];
 	_Atomic int64_t heard_ms;  /* last event or heartbeat on sub */
 	int64_t answered_ms;       /* last replay answer on req */
-	uint64_t epoch;            /* the source store's epoch our cursor counts in (0: not known) */
+	_Atomic uint64_t epoch;    /* the source store's epoch our cursor counts in (0: not known; Health reads it) */
 };
 
 struct svc {
