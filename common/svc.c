@@ -44,6 +44,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -1614,6 +1616,11 @@ int svc_main(const struct svc_decl *decl, int argc, char **argv)
 		}
 	}
 	log_init(decl->name);
+	/* R-PRIVACY-1: a crash must not write personal data to a core file, and no other
+	 * process of the same user may read this one's memory (ptrace, /proc/PID/mem). */
+	struct rlimit nocore = {0, 0};
+	if (setrlimit(RLIMIT_CORE, &nocore) != 0 || prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0)
+		log_fatal("cannot turn core dumps off");
 	if (sodium_init() < 0)
 		log_fatal("libsodium cannot start");
 	svc *s = calloc(1, sizeof *s);
