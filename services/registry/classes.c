@@ -29,8 +29,6 @@
 #define WHY_MAX 1000
 #define TEAM_MAX 20
 
-static int en(const svc_req *r) { return strcmp(r->lang, "en") == 0; }
-
 static int reply_client(svc_req *r, Aedesk__Client *c)
 {
 	Aedesk__ClientReply rep = AEDESK__CLIENT_REPLY__INIT;
@@ -56,9 +54,8 @@ int registry_set_class(svc_req *r, Aedesk__Client *c, const char *cls, const cha
 int registry_client_class(svc_req *r, const ProtobufCMessage *in)
 {
 	const Aedesk__ClientClassRequest *q = (const Aedesk__ClientClassRequest *)in;
-	if (!svc_has_role(r, ROLE_AM | ROLE_AD | ROLE_ADMIN))
-		return svc_fail(r, AEDESK__STATUS__PERMISSION_DENIED, MSG_PERMISSION,
-		    en(r) ? "change a client's class (AM or above)" : "调整客户分类（AM 及以上）");
+	if (perm_check(r, PERM_CLIENT_CLASS, NULL))
+		return -1;
 	if (!(q->class_[0] >= 'A' && q->class_[0] <= 'D' && q->class_[1] == 0))
 		return svc_fail(r, AEDESK__STATUS__INVALID_ARGUMENT, MSG_CLASS_INVALID, q->class_);
 	if (validate_name(q->why, WHY_MAX, NULL) != 0)
@@ -70,6 +67,10 @@ int registry_client_class(svc_req *r, const ProtobufCMessage *in)
 	if (registry_client_load(r, q->id, &c))
 		return -1;
 	int rc;
+	if (perm_check_client(r, PERM_CLIENT_CLASS, c, NULL)) {
+		wire_free(&c->base);
+		return -1;
+	}
 	char *old = c->class_;
 	if (strcmp(old, q->class_) == 0)
 		rc = svc_failf(r, AEDESK__STATUS__FAILED_PRECONDITION, "客户 %s 已是 %s 类", "client %s is already class %s",
@@ -92,29 +93,21 @@ static void team_text(char *const *team, size_t n, char *buf, size_t len)
 int registry_client_assign(svc_req *r, const ProtobufCMessage *in)
 {
 	const Aedesk__ClientAssignRequest *q = (const Aedesk__ClientAssignRequest *)in;
-	if (!svc_has_role(r, ROLE_AM | ROLE_AD | ROLE_ADMIN))
-		return svc_fail(r, AEDESK__STATUS__PERMISSION_DENIED, MSG_PERMISSION,
-		    en(r) ? "assign clients (AM or above)" : "分配客户（AM 及以上）");
+	if (perm_check(r, PERM_CLIENT_ASSIGN, NULL))
+		return -1;
 	if (!q->ae[0] && !q->set_team)
 		return svc_failf(r, AEDESK__STATUS__INVALID_ARGUMENT, "请给出 --ae 或 --team",
 		    "give --ae or --team");
 	if (q->n_team > TEAM_MAX)
 		return svc_failf(r, AEDESK__STATUS__INVALID_ARGUMENT, "服务团队最多 %d 人",
 		    "a service team has at most %d people", TEAM_MAX);
-	int am_only = !svc_has_role(r, ROLE_AD | ROLE_ADMIN);
 	if (q->ae[0]) {
 		uint32_t roles = registry_staff_roles(r->txn, q->ae);
 		if (!roles)
 			return svc_fail(r, AEDESK__STATUS__NOT_FOUND, MSG_STAFF_NOT_FOUND, q->ae);
 		if (!(roles & ROLE_AE))
 			return svc_fail(r, AEDESK__STATUS__INVALID_ARGUMENT, MSG_NOT_AN_AE, q->ae);
-		Aedesk__Staff *st;
-		int mine = 0;
-		if (am_only && registry_staff_get(r->txn, q->ae, &st) == 0) {
-			mine = strcmp(st->manager, r->caller->id) == 0;
-			wire_free(&st->base);
-		}
-		if (am_only && !mine)
+		if (!perm_allows(r, PERM_CLIENT_ASSIGN, q->ae))
 			return svc_failf(r, AEDESK__STATUS__PERMISSION_DENIED, "AM 只能把客户分配给自己团队的 AE，%s 不在您的团队",
 			    "an AM can assign clients only to AEs of their own team; %s is not", q->ae);
 	}
@@ -129,6 +122,10 @@ int registry_client_assign(svc_req *r, const ProtobufCMessage *in)
 	Aedesk__Client *c;
 	if (registry_client_load(r, q->id, &c))
 		return -1;
+	if (perm_check_client(r, PERM_CLIENT_ASSIGN, c, NULL)) {
+		wire_free(&c->base);
+		return -1;
+	}
 	char from[1024], to[1024], oldteam[800], newteam[800];
 	team_text(c->team, c->n_team, oldteam, sizeof oldteam);
 	team_text(q->set_team ? q->team : c->team, q->set_team ? q->n_team : c->n_team, newteam, sizeof newteam);
@@ -163,9 +160,8 @@ int registry_client_assign(svc_req *r, const ProtobufCMessage *in)
 int registry_client_credit(svc_req *r, const ProtobufCMessage *in)
 {
 	const Aedesk__ClientCreditRequest *q = (const Aedesk__ClientCreditRequest *)in;
-	if (!svc_has_role(r, ROLE_AD | ROLE_FINANCE | ROLE_ADMIN))
-		return svc_fail(r, AEDESK__STATUS__PERMISSION_DENIED, MSG_PERMISSION,
-		    en(r) ? "set credit limits (AD, finance, admin)" : "设置信用额度（AD、财务、系统管理员）");
+	if (perm_check(r, PERM_CLIENT_CREDIT, NULL))
+		return -1;
 	if (q->credit_limit_fen < 0 || q->credit_limit_fen > MONEY_MAX_FEN)
 		return svc_failf(r, AEDESK__STATUS__INVALID_ARGUMENT, "信用额度须在 0 到 9,999,999,999,999.99 元之间",
 		    "the credit limit must be 0 to 9,999,999,999,999.99 yuan");

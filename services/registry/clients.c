@@ -37,23 +37,18 @@ static int class_valid(const char *c)
 /* registry_client_visible applies the scope rule above to one client. */
 int registry_client_visible(svc_req *r, const Aedesk__Client *c)
 {
-	uint32_t roles = r->caller->roles;
-	if (roles & (ROLE_ADMIN | ROLE_AD | ROLE_CD | ROLE_PRODUCTION | ROLE_FINANCE))
-		return 1;
-	if (strcmp(c->ae, r->caller->id) == 0)
-		return 1;
-	for (size_t i = 0; i < c->n_team; i++)
-		if (strcmp(c->team[i], r->caller->id) == 0)
-			return 1;
-	if (roles & ROLE_AM) {
-		Aedesk__Staff *ae;
-		if (c->ae[0] && registry_staff_get(r->txn, c->ae, &ae) == 0) {
-			int mine = strcmp(ae->manager, r->caller->id) == 0;
-			wire_free(&ae->base);
-			return mine;
-		}
+	return perm_allows_client(r, PERM_CLIENT_READ, c, NULL);
+}
+
+/* registry_manager_of: the permission table's manager lookup (common/perm.h). */
+void registry_manager_of(MDB_txn *txn, const char *staff, char *out, size_t len)
+{
+	Aedesk__Staff *st;
+	out[0] = 0;
+	if (staff[0] && registry_staff_get(txn, staff, &st) == 0) {
+		snprintf(out, len, "%s", st->manager);
+		wire_free(&st->base);
 	}
-	return 0;
 }
 
 uint32_t registry_staff_roles(MDB_txn *txn, const char *id)
@@ -73,34 +68,6 @@ static int staff_has_role(MDB_txn *txn, const char *id, uint32_t role)
 	if (!store_exists(txn, registry.staff, id, strlen(id)))
 		return -1;
 	return (registry_staff_roles(txn, id) & role) != 0;
-}
-
-/* manages: `boss` is `who` or above `who` in the staff hierarchy (AE < AM < AD). */
-static int manages(MDB_txn *txn, const char *boss, const char *who)
-{
-	char cur[64];
-	snprintf(cur, sizeof cur, "%s", who);
-	for (int depth = 0; depth < 8 && cur[0]; depth++) {
-		if (strcmp(cur, boss) == 0)
-			return 1;
-		Aedesk__Staff *st;
-		if (registry_staff_get(txn, cur, &st) != 0)
-			return 0;
-		snprintf(cur, sizeof cur, "%s", st->manager);
-		wire_free(&st->base);
-	}
-	return 0;
-}
-
-int registry_client_serves(svc_req *r, const Aedesk__Client *c)
-{
-	const char *me = r->caller->id;
-	if (c->ae[0] && manages(r->txn, me, c->ae))
-		return 1;
-	for (size_t i = 0; i < c->n_team; i++)
-		if (manages(r->txn, me, c->team[i]))
-			return 1;
-	return 0;
 }
 
 int registry_client_load(svc_req *r, const char *id, Aedesk__Client **out)
@@ -281,16 +248,15 @@ int registry_client_add(svc_req *r, const ProtobufCMessage *in)
 {
 	const Aedesk__ClientAddRequest *q = (const Aedesk__ClientAddRequest *)in;
 	int en = strcmp(r->lang, "en") == 0;
-	if (!svc_has_role(r, ROLE_AE | ROLE_AM | ROLE_AD | ROLE_ADMIN))
-		return svc_fail(r, AEDESK__STATUS__PERMISSION_DENIED, MSG_PERMISSION,
-		    en ? "add clients" : "添加客户");
+	(void)en;
+	if (perm_check(r, PERM_CLIENT_WRITE, NULL))
+		return -1;
 	const char *cls = q->class_[0] ? q->class_ : "C";
 	const char *ae = q->ae;
-	if (!ae[0] && svc_has_role(r, ROLE_AE))
+	if (!ae[0] && perm_scope(r->caller->roles, PERM_CLIENT_WRITE) == PERM_OWN)
 		ae = r->caller->id;
-	if (svc_has_role(r, ROLE_AE) && !svc_has_role(r, ROLE_AM | ROLE_AD | ROLE_ADMIN) &&
-	    strcmp(ae, r->caller->id) != 0)
-		return svc_fail(r, AEDESK__STATUS__PERMISSION_DENIED, MSG_AE_OWN_ONLY);
+	if (ae[0] && perm_check(r, PERM_CLIENT_WRITE, ae))
+		return -1;
 	char id[24];
 	if (registry_client_create(r, q->name, cls, ae, "", "", "", id, sizeof id))
 		return -1;

@@ -9,12 +9,14 @@
  *
  *	Messages in: ContactAddRequest (ContactReply), ContactGetRequest (ContactReply, the
  *	personal read), ContactListRequest (ContactListReply), ContactEraseRequest
- *	(ContactReply). Events out: ContactAdded {contact}, ContactErased {id, client_id}.
+ *	(ContactReply), ContactExportRequest (ContactExportReply). Events out: ContactAdded
+ *	{contact}, ContactErased {id, client_id}, ContactExported {id, client_id}.
  *	Tables: contacts, client_contacts (see registry.h).
  *
  * SECURITY
  *	R-PRIVACY-1: the personal fields are readable only by staff who serve the client
- *	(its AE and service team) and their managers (registry_client_serves). Others who
+ *	(its AE and service team) and their managers (contact.personal.read in the
+ *	permission table, common/perm.c). Others who
  *	see the client get its contacts without personal fields (personal_hidden), and a
  *	ContactGetRequest from them is PERMISSION_DENIED. Erasure on request clears the
  *	name and every personal field but keeps the id, so visits that name the contact
@@ -124,12 +126,11 @@ int registry_contact_add(svc_req *r, const ProtobufCMessage *in)
 	Aedesk__Client *cl;
 	if (registry_client_load(r, q->client_id, &cl))
 		return -1;
-	int serves = registry_client_serves(r, cl);
+	int serves = perm_allows_client(r, PERM_CONTACT_PERSONAL, cl, NULL);
+	int may = perm_check_client(r, PERM_CONTACT_WRITE, cl, NULL);
 	wire_free(&cl->base);
-	if (!serves && !svc_has_role(r, ROLE_ADMIN))
-		return svc_failf(r, AEDESK__STATUS__PERMISSION_DENIED,
-		    "只有服务客户 %s 的团队及其上级可以添加联系人（R-PRIVACY-1）",
-		    "only the team serving client %s and their managers may add contacts (R-PRIVACY-1)", q->client_id);
+	if (may)
+		return -1;
 	char id[24], key[64];
 	if (registry_next_id(r, "contact_seq", "K", id, sizeof id))
 		return -1;
@@ -181,11 +182,8 @@ int registry_contact_get(svc_req *r, const ProtobufCMessage *in)
 	if (load_contact(r, q->id, &c, &cl))
 		return -1;
 	int rc;
-	if (!registry_client_serves(r, cl))
-		rc = svc_failf(r, AEDESK__STATUS__PERMISSION_DENIED,
-		    "联系人的个人信息仅限服务客户 %s 的团队及其上级查看（R-PRIVACY-1）；aedesk contact list 可看姓名和职务",
-		    "a contact's personal fields are readable only by the team serving client %s and their managers (R-PRIVACY-1); aedesk contact list shows names and titles",
-		    cl->id);
+	if (perm_check_client(r, PERM_CONTACT_PERSONAL, cl, NULL))
+		rc = -1;
 	else {
 		Aedesk__ContactReply rep = AEDESK__CONTACT_REPLY__INIT;
 		rep.contact = c;
@@ -202,7 +200,7 @@ int registry_contact_list(svc_req *r, const ProtobufCMessage *in)
 	Aedesk__Client *cl;
 	if (registry_client_load(r, q->client_id, &cl))
 		return -1;
-	int serves = registry_client_serves(r, cl);
+	int serves = perm_allows_client(r, PERM_CONTACT_PERSONAL, cl, NULL);
 	wire_free(&cl->base);
 	size_t n = 0, cap = 8;
 	Aedesk__Contact **full = malloc(cap * sizeof *full);
@@ -260,10 +258,8 @@ int registry_contact_erase(svc_req *r, const ProtobufCMessage *in)
 	if (load_contact(r, q->id, &c, &cl))
 		return -1;
 	int rc;
-	if (!registry_client_serves(r, cl) && !svc_has_role(r, ROLE_ADMIN))
-		rc = svc_failf(r, AEDESK__STATUS__PERMISSION_DENIED,
-		    "只有服务客户 %s 的团队及其上级或系统管理员可以删除联系人信息",
-		    "only the team serving client %s, their managers or an admin may erase a contact", cl->id);
+	if (perm_check_client(r, PERM_CONTACT_WRITE, cl, NULL))
+		rc = -1;
 	else if (c->erased)
 		rc = svc_failf(r, AEDESK__STATUS__FAILED_PRECONDITION, "联系人 %s 已删除", "contact %s is already erased",
 		    c->id);
@@ -286,6 +282,76 @@ int registry_contact_erase(svc_req *r, const ProtobufCMessage *in)
 			rc = svc_db_error(r, rc, "contacts");
 		else if ((rc = svc_emit(r, &ev.base)) == 0)
 			rc = svc_reply(r, &rep.base);
+	}
+	wire_free(&c->base);
+	wire_free(&cl->base);
+	return rc;
+}
+
+/* visits_naming: the ids of the client's visits that name contact id (up to max). */
+static size_t visits_naming(svc_req *r, const char *client_id, const char *id, char **out, size_t max)
+{
+	MDB_cursor *cur;
+	size_t n = 0, plen = strlen(client_id) + 1;
+	if (mdb_cursor_open(r->txn, registry.client_visits, &cur) != 0)
+		return 0;
+	MDB_val k = {plen, (void *)client_id}, v;
+	for (int rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
+	     rc == 0 && n < max && k.mv_size > plen + 8 && memcmp(k.mv_data, client_id, plen) == 0;
+	     rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+		const char *vid = (const char *)k.mv_data + plen + 8;
+		size_t vlen = k.mv_size - plen - 8;
+		Aedesk__Visit *vi;
+		if (store_get_msg(r->txn, registry.visits, vid, vlen, &aedesk__visit__descriptor, (ProtobufCMessage **)&vi))
+			continue;
+		for (size_t i = 0; i < vi->n_contact_ids; i++)
+			if (strcmp(vi->contact_ids[i], id) == 0) {
+				out[n] = strndup(vid, vlen);
+				if (out[n])
+					n++;
+				break;
+			}
+		wire_free(&vi->base);
+	}
+	mdb_cursor_close(cur);
+	return n;
+}
+
+/*
+ * registry_contact_export: R-PRIVACY-1's access request. The whole contact and the
+ * interactions that name it, to whoever may read its personal fields; the export is
+ * recorded as ContactExported (ids only) in the same transaction as the reply.
+ */
+int registry_contact_export(svc_req *r, const ProtobufCMessage *in)
+{
+	const Aedesk__ContactExportRequest *q = (const Aedesk__ContactExportRequest *)in;
+	Aedesk__Contact *c;
+	Aedesk__Client *cl;
+	if (load_contact(r, q->id, &c, &cl))
+		return -1;
+	int rc;
+	if (perm_check_client(r, PERM_CONTACT_PERSONAL, cl, NULL))
+		rc = -1;
+	else {
+		enum { EXPORT_VISITS_MAX = 1000 };
+		char **visits = calloc(EXPORT_VISITS_MAX, sizeof *visits);
+		size_t n = visits ? visits_naming(r, c->client_id, c->id, visits, EXPORT_VISITS_MAX) : 0;
+		Aedesk__ContactExported ev = AEDESK__CONTACT_EXPORTED__INIT;
+		ev.id = c->id;
+		ev.client_id = c->client_id;
+		Aedesk__ContactExportReply rep = AEDESK__CONTACT_EXPORT_REPLY__INIT;
+		rep.contact = c;
+		rep.n_visit_ids = n;
+		rep.visit_ids = visits;
+		rep.exported_ms = r->now_ms;
+		rep.exported_by = (char *)r->caller->id;
+		if (!visits)
+			rc = svc_fail(r, AEDESK__STATUS__RESOURCE_EXHAUSTED, MSG_BUSY);
+		else if ((rc = svc_emit(r, &ev.base)) == 0)
+			rc = svc_reply(r, &rep.base);
+		for (size_t i = 0; i < n; i++)
+			free(visits[i]);
+		free(visits);
 	}
 	wire_free(&c->base);
 	wire_free(&cl->base);

@@ -97,9 +97,8 @@ static int check_contract(svc_req *r, const Aedesk__Contract *k, char *phone, ch
 int registry_contract_add(svc_req *r, const ProtobufCMessage *in)
 {
 	const Aedesk__ContractAddRequest *q = (const Aedesk__ContractAddRequest *)in;
-	if (!svc_has_role(r, ROLE_AE | ROLE_AM | ROLE_AD | ROLE_ADMIN))
-		return svc_fail(r, AEDESK__STATUS__PERMISSION_DENIED, MSG_PERMISSION,
-		    en(r) ? "record contracts" : "登记合同");
+	if (perm_check(r, PERM_CLIENT_WRITE, NULL))
+		return -1;
 	if (!q->contract)
 		return svc_fail(r, AEDESK__STATUS__INVALID_ARGUMENT, MSG_FIELD_REQUIRED, en(r) ? "the contract" : "合同");
 	Aedesk__Contract k = *q->contract;
@@ -109,7 +108,10 @@ int registry_contract_add(svc_req *r, const ProtobufCMessage *in)
 	Aedesk__Client *cl;
 	if (registry_client_load(r, k.client_id, &cl))
 		return -1;
+	int may = perm_check_client(r, PERM_CLIENT_WRITE, cl, NULL);
 	wire_free(&cl->base);
+	if (may)
+		return -1;
 	if (registry_next_id(r, "contract_seq", "H", id, sizeof id))
 		return -1;
 	k.id = id;

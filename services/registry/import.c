@@ -130,7 +130,7 @@ static int commit_rows(svc_req *r, const char *import_id, int keep, struct probl
 		return svc_db_error(r, rc, "import_stage");
 	}
 	r->txn = child;
-	int ae_only = svc_has_role(r, ROLE_AE) && !svc_has_role(r, ROLE_AM | ROLE_AD | ROLE_ADMIN);
+	int ae_only = perm_scope(r->caller->roles, PERM_CLIENT_WRITE) == PERM_OWN;
 	size_t plen = strlen(import_id) + 1;
 	MDB_val k = {plen, (void *)import_id}, v;
 	for (rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
@@ -142,8 +142,8 @@ static int commit_rows(svc_req *r, const char *import_id, int keep, struct probl
 			continue;
 		const char *ae = row->ae[0] ? row->ae : ae_only ? r->caller->id : "";
 		char id[24];
-		if (ae_only && strcmp(ae, r->caller->id) != 0)
-			problem(pr, en(r), row->line, en(r) ? "an AE can only import clients of their own" : "AE 只能导入自己负责的客户");
+		if (ae[0] && !perm_allows(r, PERM_CLIENT_WRITE, ae))
+			problem(pr, en(r), row->line, en(r) ? "outside your scope: you may import clients only for yourself or your team (client.write)" : "不在您的负责范围：只能为自己或本团队导入客户（client.write）");
 		else if (registry_client_create(r, row->name, row->class_[0] ? row->class_ : "C", ae, row->uscc,
 			     row->industry, "", id, sizeof id) != 0) {
 			problem(pr, en(r), row->line, r->message);
@@ -176,8 +176,8 @@ int registry_client_import(svc_req *r, const ProtobufCMessage *in)
 {
 	const Aedesk__ClientImportRequest *q = (const Aedesk__ClientImportRequest *)in;
 	int e = en(r);
-	if (!svc_has_role(r, ROLE_AE | ROLE_AM | ROLE_AD | ROLE_ADMIN))
-		return svc_fail(r, AEDESK__STATUS__PERMISSION_DENIED, MSG_PERMISSION, e ? "import clients" : "导入客户");
+	if (perm_check(r, PERM_CLIENT_WRITE, NULL))
+		return -1;
 	if (!id_ok(q->import_id))
 		return svc_fail(r, AEDESK__STATUS__INVALID_ARGUMENT, MSG_FIELD_INVALID, "import_id",
 		    e ? "1 to 64 letters, digits or '-'" : "须为 1 到 64 个字母、数字或“-”");

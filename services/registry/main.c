@@ -48,6 +48,7 @@ static const struct svc_handler handlers[] = {
 	{&aedesk__contact_get_request__descriptor, registry_contact_get, 0},
 	{&aedesk__contact_list_request__descriptor, registry_contact_list, 0},
 	{&aedesk__contact_erase_request__descriptor, registry_contact_erase, SVC_WRITES},
+	{&aedesk__contact_export_request__descriptor, registry_contact_export, SVC_WRITES},
 	{&aedesk__visit_log_request__descriptor, registry_visit_log, SVC_WRITES},
 	{&aedesk__visit_list_request__descriptor, registry_visit_list, 0},
 	{&aedesk__contract_add_request__descriptor, registry_contract_add, SVC_WRITES},
@@ -128,4 +129,8 @@ static const struct svc_decl decl = {
 	.close = registry_close,
 };
 
-int main(int argc, char **argv) { return svc_main(&decl, argc, argv); }
+int main(int argc, char **argv)
+{
+	perm_set_manager_lookup(registry_manager_of);
+	return svc_main(&decl, argc, argv);
+}

@@ -398,15 +398,18 @@ static int store_profile(svc_req *r, Aedesk__Client *c, Aedesk__ClientProfile *p
 int registry_profile_set(svc_req *r, const ProtobufCMessage *in)
 {
 	const Aedesk__ProfileSetRequest *q = (const Aedesk__ProfileSetRequest *)in;
-	if (!svc_has_role(r, ROLE_AE | ROLE_AM | ROLE_AD | ROLE_ADMIN))
-		return svc_fail(r, AEDESK__STATUS__PERMISSION_DENIED, MSG_PERMISSION,
-		    en(r) ? "change client profiles" : "修改客户资料");
+	if (perm_check(r, PERM_CLIENT_WRITE, NULL))
+		return -1;
 	if (!q->profile || !q->profile->client_id[0])
 		return svc_fail(r, AEDESK__STATUS__INVALID_ARGUMENT, MSG_FIELD_REQUIRED,
 		    en(r) ? "profile.client_id" : "客户编号（profile.client_id）");
 	Aedesk__Client *c;
 	if (registry_client_load(r, q->profile->client_id, &c))
 		return -1;
+	if (perm_check_client(r, PERM_CLIENT_WRITE, c, NULL)) {
+		wire_free(&c->base);
+		return -1;
+	}
 	Aedesk__ClientProfile *cur = NULL;
 	int rc = profile_load(r->txn, c->id, &cur);
 	if (rc && rc != MDB_NOTFOUND) {

@@ -54,19 +54,7 @@ static const char *stage_name(const svc_req *r, int s)
 
 static int prospect_visible(svc_req *r, const Aedesk__Prospect *p)
 {
-	if (svc_has_role(r, ROLE_AD | ROLE_ADMIN))
-		return 1;
-	if (strcmp(p->ae, r->caller->id) == 0)
-		return 1;
-	if (svc_has_role(r, ROLE_AM) && p->ae[0]) {
-		Aedesk__Staff *st;
-		if (registry_staff_get(r->txn, p->ae, &st) == 0) {
-			int mine = strcmp(st->manager, r->caller->id) == 0;
-			wire_free(&st->base);
-			return mine;
-		}
-	}
-	return 0;
+	return perm_allows(r, PERM_PROSPECT_READ, p->ae[0] ? p->ae : "-");
 }
 
 static int prospect_load(svc_req *r, const char *id, Aedesk__Prospect **out)
@@ -82,6 +70,18 @@ static int prospect_load(svc_req *r, const char *id, Aedesk__Prospect **out)
 	}
 	return svc_failf(r, AEDESK__STATUS__NOT_FOUND, "没有潜在客户“%s”（或不在您的负责范围）",
 	    "no prospect '%s' (or not one of yours)", id);
+}
+
+/* prospect_load_w: prospect_load for a change (prospect.write on the prospect's AE). */
+static int prospect_load_w(svc_req *r, const char *id, Aedesk__Prospect **out)
+{
+	if (prospect_load(r, id, out))
+		return -1;
+	if (perm_check(r, PERM_PROSPECT_WRITE, (*out)->ae[0] ? (*out)->ae : "-")) {
+		wire_free(&(*out)->base);
+		return -1;
+	}
+	return 0;
 }
 
 static int check_text(svc_req *r, const char *s, const char *zh, const char *enf)
@@ -149,9 +149,8 @@ static int reply(svc_req *r, Aedesk__Prospect *p, Aedesk__Client *c)
 int registry_prospect_add(svc_req *r, const ProtobufCMessage *in)
 {
 	const Aedesk__ProspectAddRequest *q = (const Aedesk__ProspectAddRequest *)in;
-	if (!svc_has_role(r, ROLE_AE | ROLE_AM | ROLE_AD | ROLE_ADMIN))
-		return svc_fail(r, AEDESK__STATUS__PERMISSION_DENIED, MSG_PERMISSION,
-		    en(r) ? "add prospects" : "添加潜在客户");
+	if (perm_check(r, PERM_PROSPECT_WRITE, NULL))
+		return -1;
 	if (validate_name(q->name, PROSPECT_NAME_MAX, NULL) != 0)
 		return svc_fail(r, AEDESK__STATUS__INVALID_ARGUMENT, MSG_FIELD_INVALID, en(r) ? "--name" : "名称（--name）",
 		    en(r) ? "non-empty text of at most 200 bytes" : "须为非空文本，不超过 200 字节");
@@ -164,12 +163,11 @@ int registry_prospect_add(svc_req *r, const ProtobufCMessage *in)
 		    en(r) ? "one line of at most 200 bytes" : "须为一行文字，不超过 200 字节");
 	if (check_text(r, q->notes, "备注", "--notes"))
 		return -1;
-	const char *ae = q->ae[0] ? q->ae : svc_has_role(r, ROLE_AE) ? r->caller->id : "";
+	const char *ae = q->ae[0] ? q->ae : perm_scope(r->caller->roles, PERM_PROSPECT_WRITE) == PERM_OWN ? r->caller->id : "";
 	if (!ae[0])
 		return svc_fail(r, AEDESK__STATUS__INVALID_ARGUMENT, MSG_FIELD_REQUIRED, en(r) ? "--ae" : "负责 AE（--ae）");
-	if (svc_has_role(r, ROLE_AE) && !svc_has_role(r, ROLE_AM | ROLE_AD | ROLE_ADMIN) && strcmp(ae, r->caller->id) != 0)
-		return svc_failf(r, AEDESK__STATUS__PERMISSION_DENIED, "AE 只能为自己添加潜在客户",
-		    "an AE can only add prospects for themself");
+	if (perm_check(r, PERM_PROSPECT_WRITE, ae))
+		return -1;
 	uint32_t roles = registry_staff_roles(r->txn, ae);
 	if (!roles)
 		return svc_fail(r, AEDESK__STATUS__NOT_FOUND, MSG_STAFF_NOT_FOUND, ae);
@@ -234,7 +232,7 @@ int registry_prospect_advance(svc_req *r, const ProtobufCMessage *in)
 	if (check_text(r, q->why, "说明", "--why"))
 		return -1;
 	Aedesk__Prospect *p;
-	if (prospect_load(r, q->id, &p))
+	if (prospect_load_w(r, q->id, &p))
 		return -1;
 	struct step_mem m = {0};
 	int rc, from = p->stage;
@@ -267,7 +265,7 @@ int registry_prospect_lose(svc_req *r, const ProtobufCMessage *in)
 		return svc_failf(r, AEDESK__STATUS__INVALID_ARGUMENT, "--why（失败原因）必须填写：非空文本，不超过 %d 字节",
 		    "--why (the reason it was lost) is required: non-empty text of at most %d bytes", PROSPECT_TEXT_MAX);
 	Aedesk__Prospect *p;
-	if (prospect_load(r, q->id, &p))
+	if (prospect_load_w(r, q->id, &p))
 		return -1;
 	struct step_mem m = {0};
 	char *old = p->lost_reason;
@@ -291,11 +289,10 @@ int registry_prospect_lose(svc_req *r, const ProtobufCMessage *in)
 int registry_prospect_win(svc_req *r, const ProtobufCMessage *in)
 {
 	const Aedesk__ProspectWinRequest *q = (const Aedesk__ProspectWinRequest *)in;
-	if (!svc_has_role(r, ROLE_AE | ROLE_AM | ROLE_AD | ROLE_ADMIN))
-		return svc_fail(r, AEDESK__STATUS__PERMISSION_DENIED, MSG_PERMISSION,
-		    en(r) ? "sign prospects as clients" : "将潜在客户签约为客户");
+	if (perm_check(r, PERM_PROSPECT_WRITE, NULL))
+		return -1;
 	Aedesk__Prospect *p;
-	if (prospect_load(r, q->id, &p))
+	if (prospect_load_w(r, q->id, &p))
 		return -1;
 	struct step_mem m = {0};
 	char id[24];
@@ -335,7 +332,7 @@ int registry_prospect_intent(svc_req *r, const ProtobufCMessage *in)
 		return svc_fail(r, AEDESK__STATUS__INVALID_ARGUMENT, MSG_FIELD_INVALID, "--intent",
 		    en(r) ? "unknown or confirmed" : "须为 unknown 或 confirmed");
 	Aedesk__Prospect *p;
-	if (prospect_load(r, q->id, &p))
+	if (prospect_load_w(r, q->id, &p))
 		return -1;
 	int rc;
 	if ((rc = open_or_fail(r, p)) == 0) {

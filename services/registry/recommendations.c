@@ -48,7 +48,6 @@
 #define LIST_MAX 1000
 #define REASONS_MAX 4000
 
-static int en(const svc_req *r) { return strcmp(r->lang, "en") == 0; }
 
 static int class_ok(const char *c) { return c[0] >= 'A' && c[0] <= 'D' && c[1] == 0; }
 
@@ -231,10 +230,8 @@ static int rec_load(svc_req *r, const char *id, Aedesk__ClassRecommendation **ou
 int registry_recommendation_decide(svc_req *r, const ProtobufCMessage *in)
 {
 	const Aedesk__RecommendationDecideRequest *q = (const Aedesk__RecommendationDecideRequest *)in;
-	if (!svc_has_role(r, ROLE_AM | ROLE_AD | ROLE_ADMIN))
-		return svc_fail(r, AEDESK__STATUS__PERMISSION_DENIED, MSG_PERMISSION,
-		    en(r) ? "decide class recommendations (an AM of the client's team, AD or admin; R-CLASS-1)"
-			  : "处理分类建议（须为该客户所属团队的 AM、客户总监或管理员；R-CLASS-1）");
+	if (perm_check(r, PERM_CLIENT_CLASS, NULL))
+		return -1;
 	if (!q->approve && validate_name(q->why, WHY_MAX, NULL) != 0)
 		return svc_failf(r, AEDESK__STATUS__INVALID_ARGUMENT, "驳回须给出 --why（原因）：非空文本，不超过 %d 字节",
 		    "a rejection needs --why (the reason): non-empty text of at most %d bytes", WHY_MAX);
@@ -249,9 +246,8 @@ int registry_recommendation_decide(svc_req *r, const ProtobufCMessage *in)
 	}
 	int rc = 0;
 	char *os = rec->state, *ob = rec->decided_by, *ow = rec->why, *oc = c->class_;
-	if (!svc_has_role(r, ROLE_AD | ROLE_ADMIN) && !registry_client_serves(r, c))
-		rc = svc_failf(r, AEDESK__STATUS__PERMISSION_DENIED, "只有客户 %s 所属团队的 AM、客户总监或管理员能处理它的分类建议",
-		    "only an AM of client %s's team, an AD or admin may decide its class recommendations", c->id);
+	if (perm_check_client(r, PERM_CLIENT_CLASS, c, NULL))
+		rc = -1;
 	else if (strcmp(rec->state, "pending") != 0)
 		rc = svc_failf(r, AEDESK__STATUS__FAILED_PRECONDITION, "分类建议 %s 已处理（%s）",
 		    "class recommendation %s was already decided (%s)", rec->id, rec->state);

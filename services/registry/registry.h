@@ -33,6 +33,7 @@
 #define AEDESK_REGISTRY_H
 
 #include "registry.pb-c.h"
+#include "perm.h"
 #include "svc.h"
 
 struct registry {
@@ -84,6 +85,7 @@ int registry_contact_add(svc_req *r, const ProtobufCMessage *in);
 int registry_contact_get(svc_req *r, const ProtobufCMessage *in);
 int registry_contact_list(svc_req *r, const ProtobufCMessage *in);
 int registry_contact_erase(svc_req *r, const ProtobufCMessage *in);
+int registry_contact_export(svc_req *r, const ProtobufCMessage *in);
 
 /* visits.c */
 int registry_visit_log(svc_req *r, const ProtobufCMessage *in);
@@ -135,11 +137,8 @@ uint32_t registry_staff_roles(MDB_txn *txn, const char *id);
  */
 int registry_client_load(svc_req *r, const char *id, Aedesk__Client **out);
 int registry_client_visible(svc_req *r, const Aedesk__Client *c);
-/*
- * registry_client_serves: the caller serves the client (its AE or one of its team)
- * or manages, directly or higher up, someone who does. R-PRIVACY-1's reader test.
- */
-int registry_client_serves(svc_req *r, const Aedesk__Client *c);
+/* registry_manager_of: a staff member's manager, for the permission table's "team" scope. */
+void registry_manager_of(MDB_txn *txn, const char *staff, char *out, size_t len);
 /*
  * registry_client_put stores a changed client and emits ClientUpdated {client, change, why};
  * c must come from wire_unpack (its updated_by is replaced and freed with c).

@@ -235,7 +235,7 @@ int registry_token_renew(svc_req *r, const ProtobufCMessage *in)
 int registry_logout_everywhere(svc_req *r, const ProtobufCMessage *in)
 {
 	(void)in;
-	if (svc_revoke_tokens(r, r->caller->id, r->now_ms, "logout"))
+	if (perm_check(r, PERM_STAFF_PASSWORD, r->caller->id) || svc_revoke_tokens(r, r->caller->id, r->now_ms, "logout"))
 		return -1;
 	Aedesk__LogoutEverywhereReply rep = AEDESK__LOGOUT_EVERYWHERE_REPLY__INIT;
 	return svc_reply(r, &rep.base);
@@ -244,9 +244,8 @@ int registry_logout_everywhere(svc_req *r, const ProtobufCMessage *in)
 int registry_staff_disable(svc_req *r, const ProtobufCMessage *in)
 {
 	const Aedesk__StaffDisableRequest *q = (const Aedesk__StaffDisableRequest *)in;
-	if (!svc_has_role(r, ROLE_ADMIN))
-		return svc_failf(r, AEDESK__STATUS__PERMISSION_DENIED, "您的角色无权停用或启用员工（仅系统管理员）",
-		    "your role may not disable or enable staff (admin only)");
+	if (perm_check(r, PERM_STAFF_ADMIN, NULL))
+		return -1;
 	if (strcmp(q->staff_id, r->caller->id) == 0 && q->disabled)
 		return svc_failf(r, AEDESK__STATUS__FAILED_PRECONDITION, "不能停用自己的账号",
 		    "you cannot disable your own account");
@@ -274,9 +273,8 @@ int registry_staff_disable(svc_req *r, const ProtobufCMessage *in)
 int registry_staff_add(svc_req *r, const ProtobufCMessage *in)
 {
 	const Aedesk__StaffAddRequest *q = (const Aedesk__StaffAddRequest *)in;
-	if (!svc_has_role(r, ROLE_ADMIN))
-		return svc_fail(r, AEDESK__STATUS__PERMISSION_DENIED, MSG_PERMISSION,
-		    strcmp(r->lang, "en") == 0 ? "add staff (admin only)" : "添加员工（仅系统管理员）");
+	if (perm_check(r, PERM_STAFF_ADMIN, NULL))
+		return -1;
 	if (!auth_staff_id_valid(q->id))
 		return svc_fail(r, AEDESK__STATUS__INVALID_ARGUMENT, MSG_STAFF_ID_INVALID, q->id);
 	if (!q->name[0] || text_width(q->name) > 64)
@@ -324,6 +322,8 @@ int registry_staff_add(svc_req *r, const ProtobufCMessage *in)
 int registry_staff_list(svc_req *r, const ProtobufCMessage *in)
 {
 	(void)in;
+	if (perm_check(r, PERM_STAFF_LIST, NULL))
+		return -1;
 	MDB_cursor *c;
 	int rc = mdb_cursor_open(r->txn, registry.staff, &c);
 	if (rc)
@@ -364,10 +364,8 @@ int registry_set_password(svc_req *r, const ProtobufCMessage *in)
 	const Aedesk__SetPasswordRequest *q = (const Aedesk__SetPasswordRequest *)in;
 	const char *who = q->staff_id[0] ? q->staff_id : r->caller->id;
 	int own = strcmp(who, r->caller->id) == 0;
-	if (!own && !svc_has_role(r, ROLE_ADMIN))
-		return svc_fail(r, AEDESK__STATUS__PERMISSION_DENIED, MSG_PERMISSION,
-		    strcmp(r->lang, "en") == 0 ? "set another person's password (admin only)"
-					       : "设置他人密码（仅系统管理员）");
+	if (perm_check(r, own ? PERM_STAFF_PASSWORD : PERM_STAFF_ADMIN, who))
+		return -1;
 	Aedesk__Staff *st;
 	if (registry_staff_get(r->txn, who, &st) != 0)
 		return svc_fail(r, AEDESK__STATUS__NOT_FOUND, MSG_STAFF_NOT_FOUND, who);

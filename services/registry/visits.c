@@ -45,9 +45,8 @@ static size_t time_key(uint8_t *buf, int64_t at_ms, const char *id)
 int registry_visit_log(svc_req *r, const ProtobufCMessage *in)
 {
 	const Aedesk__VisitLogRequest *q = (const Aedesk__VisitLogRequest *)in;
-	if (!svc_has_role(r, ROLE_AE | ROLE_AM | ROLE_AD | ROLE_ADMIN))
-		return svc_fail(r, AEDESK__STATUS__PERMISSION_DENIED, MSG_PERMISSION,
-		    en(r) ? "log client interactions" : "记录客户往来");
+	if (perm_check(r, PERM_CLIENT_WRITE, NULL))
+		return -1;
 	if (q->kind < AEDESK__VISIT_KIND__VISIT || q->kind > AEDESK__VISIT_KIND__MEETING)
 		return svc_failf(r, AEDESK__STATUS__INVALID_ARGUMENT, "往来方式须为 visit、call、message、gift 或 meeting",
 		    "the kind must be visit, call, message, gift or meeting");
@@ -65,7 +64,10 @@ int registry_visit_log(svc_req *r, const ProtobufCMessage *in)
 	Aedesk__Client *cl;
 	if (registry_client_load(r, q->client_id, &cl))
 		return -1;
+	int may = perm_check_client(r, PERM_CLIENT_WRITE, cl, NULL);
 	wire_free(&cl->base);
+	if (may)
+		return -1;
 	for (size_t i = 0; i < q->n_contact_ids; i++) {
 		Aedesk__Contact *c;
 		const char *id = q->contact_ids[i];
