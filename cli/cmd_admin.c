@@ -289,13 +289,19 @@ static int restore(const char *dir, int force)
 	return 0;
 }
 
+int cli_admin_permissions(int argc, char **argv); /* cmd_permissions.c */
+
 static int cmd_admin(int argc, char **argv)
 {
+	if (argc >= 2 && strcmp(argv[1], "permissions") == 0)
+		return cli_admin_permissions(argc - 1, argv + 1);
 	if (argc < 2 || strcmp(argv[1], "--help") == 0) {
 		printf("%s\n", cli_t("用法：aedesk admin backup DIR      服务运行时热备份全部存储（含 MANIFEST）\n"
-				     "      aedesk admin restore DIR [--force]  恢复到已停止的安装",
+				     "      aedesk admin restore DIR [--force]  恢复到已停止的安装\n"
+				     "      aedesk admin permissions [--markdown]  权限表（角色 × 操作 → 范围）",
 				   "usage: aedesk admin backup DIR      hot copy of every store while services run (with a MANIFEST)\n"
-				   "       aedesk admin restore DIR [--force]  bring a stopped installation back"));
+				   "       aedesk admin restore DIR [--force]  bring a stopped installation back\n"
+				   "       aedesk admin permissions [--markdown]  the permission table (role x action -> scope)"));
 		return argc < 2 ? EXIT_USAGE : 0;
 	}
 	if (strcmp(argv[1], "backup") == 0 && argc == 3)

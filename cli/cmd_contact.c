@@ -8,11 +8,14 @@
  *	aedesk contact list CLIENT
  *	aedesk contact show CONTACT
  *	aedesk contact erase CONTACT
+ *	aedesk contact export CONTACT
  *
  * DESCRIPTION
  *	R-PRIVACY-1: phones, birthday, preferences and notes are shown only to the team
  *	serving the client and their managers; others see name and title, and `contact
- *	show` (the personal read) is refused for them.
+ *	show` (the personal read) is refused for them. `contact export` prints all the
+ *	personal data kept on the contact as JSON (an access request; recorded), `contact
+ *	erase` removes it (recorded; the scheduler drops the birthday).
  */
 #include <getopt.h>
 #include <stdlib.h>
@@ -23,13 +26,14 @@
 #include "text.h"
 #include "wire.h"
 
-CLI_COMMAND("contact", cmd_contact, 11, "客户联系人：add | list | show | erase（aedesk contact --help）",
-    "client contacts: add | list | show | erase (aedesk contact --help)")
+CLI_COMMAND("contact", cmd_contact, 11, "客户联系人：add | list | show | erase | export（aedesk contact --help）",
+    "client contacts: add | list | show | erase | export (aedesk contact --help)")
 
 #define CONTACT_USAGE_ZH                                                                           \
 	"用法：\n  aedesk contact add 客户编号 --name 姓名 [--title 职务] [--phone 电话 ...]\n"             \
 	"      [--birthday YYYY-MM-DD [--lunar [--leap]]] [--preferences 喜好] [--notes 备注]\n"          \
 	"  aedesk contact list 客户编号\n  aedesk contact show 联系人编号\n  aedesk contact erase 联系人编号\n" \
+	"  aedesk contact export 联系人编号   本人要求查阅时导出其全部个人信息（JSON，留有记录）\n"     \
 	"农历生日（--lunar）写农历的年月日或只写月日（MM-DD），--leap 表示闰月。\n"                         \
 	"电话、生日、喜好、备注属个人信息，仅服务该客户的团队及其上级可见（R-PRIVACY-1）；\n"               \
 	"erase 应本人要求删除姓名和个人信息，往来记录仍可读。"
@@ -37,6 +41,7 @@ CLI_COMMAND("contact", cmd_contact, 11, "客户联系人：add | list | show | e
 	"usage:\n  aedesk contact add CLIENT --name NAME [--title T] [--phone P ...]\n"                   \
 	"      [--birthday YYYY-MM-DD [--lunar [--leap]]] [--preferences T] [--notes T]\n"               \
 	"  aedesk contact list CLIENT\n  aedesk contact show CONTACT\n  aedesk contact erase CONTACT\n"   \
+	"  aedesk contact export CONTACT   all personal data kept on the contact, as JSON (recorded)\n" \
 	"A lunar birthday (--lunar) is the lunar year-month-day or just MM-DD; --leap marks a leap month.\n" \
 	"Phones, birthday, preferences and notes are personal: only the client's team and their\n"        \
 	"managers see them (R-PRIVACY-1); erase removes the name and personal fields on request,\n"       \
@@ -206,6 +211,24 @@ static int contact_one(int argc, char **argv, int erase)
 	return 0;
 }
 
+/* contact_export: R-PRIVACY-1's access request; always JSON (it is for handing over). */
+static int contact_export(int argc, char **argv)
+{
+	int one_rc;
+	if (cli_one_id(argc, argv, "contact export", CONTACT_USAGE_ZH, CONTACT_USAGE_EN, "请给出一个联系人编号",
+		"give one contact id", &one_rc))
+		return one_rc;
+	Aedesk__ContactExportRequest q = AEDESK__CONTACT_EXPORT_REQUEST__INIT;
+	q.id = argv[1];
+	Aedesk__ContactExportReply *r;
+	int rc = cli_call("registry", &q.base, &aedesk__contact_export_reply__descriptor, (ProtobufCMessage **)&r);
+	if (rc)
+		return rc;
+	cli_print_json(&r->base);
+	wire_free(&r->base);
+	return 0;
+}
+
 static int contact_show(int argc, char **argv) { return contact_one(argc, argv, 0); }
 static int contact_erase(int argc, char **argv) { return contact_one(argc, argv, 1); }
 
@@ -214,7 +237,8 @@ static int cmd_contact(int argc, char **argv)
 	static const struct {
 		const char *name;
 		int (*fn)(int, char **);
-	} sub[] = {{"add", contact_add}, {"list", contact_list}, {"show", contact_show}, {"erase", contact_erase}};
+	} sub[] = {{"add", contact_add}, {"list", contact_list}, {"show", contact_show}, {"erase", contact_erase},
+	    {"export", contact_export}};
 	if (argc >= 2)
 		for (size_t i = 0; i < sizeof sub / sizeof sub[0]; i++)
 			if (strcmp(argv[1], sub[i].name) == 0)
