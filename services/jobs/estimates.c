@@ -69,9 +69,8 @@ static int emit_estimate(svc_req *r, const ProtobufCMessageDescriptor *d, Aedesk
 int jobs_estimate_add(svc_req *r, const ProtobufCMessage *in)
 {
 	const Aedesk__EstimateAddRequest *q = (const Aedesk__EstimateAddRequest *)in;
-	if (!svc_has_role(r, ROLE_PRODUCTION))
-		return svc_failf(r, AEDESK__STATUS__PERMISSION_DENIED, "估价单由制作部准备",
-		    "estimates are prepared by production");
+	if (perm_check(r, PERM_ESTIMATE_PREPARE, NULL))
+		return -1;
 	if (q->n_lines == 0 || q->n_lines > ESTIMATE_LINES_MAX)
 		return svc_failf(r, AEDESK__STATUS__INVALID_ARGUMENT, "估价单须有 1 到 %d 行",
 		    "an estimate needs 1 to %d lines", ESTIMATE_LINES_MAX);
@@ -171,11 +170,10 @@ static int want_state(svc_req *r, const Aedesk__Estimate *e, Aedesk__EstimateSta
 	    "estimate %s is %s; it cannot be %s now", e->id, state_name(r, e->state), step);
 }
 
-/* may_handle_client: the AE serving the job's client, their AM, or an AD. */
+/* may_handle_client: job.drive on the job (the AE serving the client, their AM, an AD). */
 static int may_handle_client(svc_req *r, const Aedesk__Job *j)
 {
-	return svc_has_role(r, ROLE_AE | ROLE_AM | ROLE_AD) &&
-	    (strcmp(j->owner, r->caller->id) == 0 || jobs_serves_client(r, j->client_id));
+	return jobs_may_drive(r, j);
 }
 
 enum est_step { STEP_SIGN, STEP_SEND, STEP_CONFIRM, STEP_DECLINE };
@@ -188,9 +186,8 @@ static int estimate_step(svc_req *r, Aedesk__Estimate *e, Aedesk__Job *j, enum e
 	const ProtobufCMessageDescriptor *d = NULL;
 	switch (step) {
 	case STEP_SIGN:
-		if (!svc_has_role(r, ROLE_AD))
-			return svc_failf(r, AEDESK__STATUS__PERMISSION_DENIED, "R-JOB-5：估价单须由客户总监（AD）签字",
-			    "R-JOB-5: an estimate is signed by the AD");
+		if (perm_check(r, PERM_ESTIMATE_SIGN, NULL))
+			return -1;
 		if (want_state(r, e, AEDESK__ESTIMATE_STATE__ESTIMATE_DRAFT, en ? "signed" : "签字"))
 			return -1;
 		e->state = AEDESK__ESTIMATE_STATE__ESTIMATE_SIGNED;
@@ -364,8 +361,8 @@ static int po_add(svc_req *r, Aedesk__Job *j, const Aedesk__PoAddRequest *q)
 int jobs_po_add(svc_req *r, const ProtobufCMessage *in)
 {
 	const Aedesk__PoAddRequest *q = (const Aedesk__PoAddRequest *)in;
-	if (!svc_has_role(r, ROLE_PRODUCTION))
-		return svc_failf(r, AEDESK__STATUS__PERMISSION_DENIED, "PO 单由制作部签发", "purchase orders are issued by production");
+	if (perm_check(r, PERM_ESTIMATE_PREPARE, NULL))
+		return -1;
 	Aedesk__Job *j;
 	if (jobs_load(r, q->job_id, &j))
 		return -1;
@@ -377,9 +374,8 @@ int jobs_po_add(svc_req *r, const ProtobufCMessage *in)
 int jobs_po_confirm(svc_req *r, const ProtobufCMessage *in)
 {
 	const Aedesk__PoConfirmRequest *q = (const Aedesk__PoConfirmRequest *)in;
-	if (!svc_has_role(r, ROLE_CD))
-		return svc_failf(r, AEDESK__STATUS__PERMISSION_DENIED, "R-JOB-5：PO 单由创意总监确认",
-		    "R-JOB-5: a purchase order is confirmed by the CD");
+	if (perm_check(r, PERM_PO_CONFIRM, NULL))
+		return -1;
 	Aedesk__PurchaseOrder *po;
 	if (!q->id[0] || jobs_get_msg(r, jobs.pos, q->id, &aedesk__purchase_order__descriptor, (ProtobufCMessage **)&po))
 		return svc_failf(r, AEDESK__STATUS__NOT_FOUND, "没有 PO 单“%s”", "no purchase order '%s'", q->id);

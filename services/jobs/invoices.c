@@ -75,8 +75,8 @@ static int invoice_add(svc_req *r, Aedesk__Job *j, const Aedesk__InvoiceAddReque
 int jobs_invoice_add(svc_req *r, const ProtobufCMessage *in)
 {
 	const Aedesk__InvoiceAddRequest *q = (const Aedesk__InvoiceAddRequest *)in;
-	if (!svc_has_role(r, ROLE_FINANCE))
-		return svc_failf(r, AEDESK__STATUS__PERMISSION_DENIED, "发票由财务部开具", "invoices are issued by finance");
+	if (perm_check(r, PERM_INVOICE_WRITE, NULL))
+		return -1;
 	Aedesk__Job *j;
 	if (jobs_load(r, q->job_id, &j))
 		return -1;
@@ -88,8 +88,8 @@ int jobs_invoice_add(svc_req *r, const ProtobufCMessage *in)
 int jobs_payment_add(svc_req *r, const ProtobufCMessage *in)
 {
 	const Aedesk__PaymentAddRequest *q = (const Aedesk__PaymentAddRequest *)in;
-	if (!svc_has_role(r, ROLE_FINANCE))
-		return svc_failf(r, AEDESK__STATUS__PERMISSION_DENIED, "收款由财务部登记", "payments are recorded by finance");
+	if (perm_check(r, PERM_INVOICE_WRITE, NULL))
+		return -1;
 	Aedesk__Invoice *inv;
 	if (!q->invoice_id[0] ||
 	    jobs_get_msg(r, jobs.invoices, q->invoice_id, &aedesk__invoice__descriptor, (ProtobufCMessage **)&inv))
@@ -150,10 +150,8 @@ out:
 int jobs_receivables(svc_req *r, const ProtobufCMessage *in)
 {
 	const Aedesk__ReceivablesRequest *q = (const Aedesk__ReceivablesRequest *)in;
-	int all = svc_has_role(r, ROLE_FINANCE | ROLE_AD | ROLE_ADMIN);
-	if (!all && !svc_has_role(r, ROLE_AE | ROLE_AM))
-		return svc_failf(r, AEDESK__STATUS__PERMISSION_DENIED, "应收款只对财务部、客户部可见",
-		    "receivables are for finance and the account department");
+	if (perm_check(r, PERM_INVOICE_READ, NULL))
+		return -1;
 	Aedesk__Invoice **list = calloc(RECEIVABLES_MAX + 1, sizeof *list);
 	if (!list)
 		return jobs_oom(r);
@@ -175,7 +173,7 @@ int jobs_receivables(svc_req *r, const ProtobufCMessage *in)
 		int64_t open = inv->amount_fen - inv->paid_fen;
 		int late = inv->due_ms < r->now_ms;
 		if (open > 0 && (!q->overdue || late) && (!q->client_id[0] || strcmp(inv->client_id, q->client_id) == 0) &&
-		    (all || strcmp(inv->ae, r->caller->id) == 0 || jobs_serves_client(r, inv->client_id))) {
+		    jobs_client_allows(r, PERM_INVOICE_READ, inv->client_id, inv->ae)) {
 			list[n++] = inv;
 			outstanding += open;
 			if (late)

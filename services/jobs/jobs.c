@@ -68,7 +68,7 @@ static int override_check(svc_req *r, const char *rule, const char *reason, cons
 {
 	if (!reason[0])
 		return 1;
-	if (!svc_has_role(r, ROLE_AD))
+	if (!perm_allows(r, PERM_JOB_OVERRIDE, NULL))
 		return svc_failf(r, AEDESK__STATUS__PERMISSION_DENIED, "%s：只有客户总监（AD）能以 %s 批准例外",
 		    "%s: only an AD may override it (%s)", rule, opt);
 	if (jobs_blank(reason) || strlen(reason) > JOBS_TEXT_MAX)
@@ -80,7 +80,7 @@ static int override_check(svc_req *r, const char *rule, const char *reason, cons
 static int open_job(svc_req *r, const Aedesk__JobOpenRequest *q, const Aedesk__Client *c)
 {
 	const char *why;
-	if (!jobs_serves_client(r, c->id))
+	if (!jobs_client_allows(r, PERM_JOB_DRIVE, c->id, NULL))
 		return svc_fail(r, AEDESK__STATUS__NOT_FOUND, MSG_CLIENT_NOT_FOUND, q->client_id);
 	if (validate_name(q->title, 200, &why))
 		return svc_failf(r, AEDESK__STATUS__INVALID_ARGUMENT, "工作单标题无效（非空，不超过 200 字节）",
@@ -94,7 +94,7 @@ static int open_job(svc_req *r, const Aedesk__JobOpenRequest *q, const Aedesk__C
 	if (brief_check(r, q->brief))
 		return -1;
 	const char *owner = c->ae;
-	if (!owner[0] && svc_has_role(r, ROLE_AE))
+	if (!owner[0] && perm_scope(r->caller->roles, PERM_JOB_DRIVE) == PERM_OWN)
 		owner = r->caller->id;
 	if (!owner[0])
 		return svc_failf(r, AEDESK__STATUS__FAILED_PRECONDITION, "客户 %s 没有负责的 AE：请先在客户登记中指定",
@@ -198,9 +198,8 @@ static int open_job(svc_req *r, const Aedesk__JobOpenRequest *q, const Aedesk__C
 int jobs_open(svc_req *r, const ProtobufCMessage *in)
 {
 	const Aedesk__JobOpenRequest *q = (const Aedesk__JobOpenRequest *)in;
-	if (!svc_has_role(r, ROLE_AE | ROLE_AM | ROLE_AD))
-		return svc_failf(r, AEDESK__STATUS__PERMISSION_DENIED, "只有 AE、AM 或客户总监能开工作单",
-		    "only an AE, AM or AD may open a job");
+	if (perm_check(r, PERM_JOB_DRIVE, NULL))
+		return -1;
 	Aedesk__Client *c;
 	if (!q->client_id[0] || jobs_client_get(r->txn, q->client_id, &c) != 0)
 		return svc_fail(r, AEDESK__STATUS__NOT_FOUND, MSG_CLIENT_NOT_FOUND, q->client_id);
@@ -385,11 +384,10 @@ int jobs_has_strategy(MDB_txn *txn, const char *client_id, const char *brand)
 int jobs_strategy_set(svc_req *r, const ProtobufCMessage *in)
 {
 	const Aedesk__StrategySetRequest *q = (const Aedesk__StrategySetRequest *)in;
-	if (!svc_has_role(r, ROLE_AE | ROLE_AM | ROLE_AD))
-		return svc_failf(r, AEDESK__STATUS__PERMISSION_DENIED, "只有 AE、AM 或客户总监能设定策略单",
-		    "only an AE, AM or AD may set a strategy sheet");
+	if (perm_check(r, PERM_JOB_DRIVE, NULL))
+		return -1;
 	if (!q->client_id[0] || !store_exists(r->txn, jobs.clients, q->client_id, strlen(q->client_id)) ||
-	    !jobs_serves_client(r, q->client_id))
+	    !jobs_client_allows(r, PERM_JOB_DRIVE, q->client_id, NULL))
 		return svc_fail(r, AEDESK__STATUS__NOT_FOUND, MSG_CLIENT_NOT_FOUND, q->client_id);
 	if (q->brand[0] && validate_name(q->brand, 200, NULL))
 		return svc_failf(r, AEDESK__STATUS__INVALID_ARGUMENT, "品牌名称无效", "the brand is not valid");
@@ -418,8 +416,7 @@ int jobs_strategy_set(svc_req *r, const ProtobufCMessage *in)
 int jobs_strategy_get(svc_req *r, const ProtobufCMessage *in)
 {
 	const Aedesk__StrategyGetRequest *q = (const Aedesk__StrategyGetRequest *)in;
-	int all = svc_has_role(r, ROLE_ADMIN | ROLE_AD | ROLE_CD | ROLE_PRODUCTION);
-	if (!q->client_id[0] || (!all && !jobs_serves_client(r, q->client_id)))
+	if (!q->client_id[0] || !jobs_client_allows(r, PERM_JOB_READ, q->client_id, NULL))
 		return svc_fail(r, AEDESK__STATUS__NOT_FOUND, MSG_CLIENT_NOT_FOUND, q->client_id);
 	char key[320];
 	strategy_key(q->client_id, q->brand, key, sizeof key);

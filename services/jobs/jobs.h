@@ -29,6 +29,7 @@
 
 #include "jobs.pb-c.h"
 #include "registry.pb-c.h"
+#include "perm.h"
 #include "svc.h"
 
 #define JOBS_DAY_MS INT64_C(86400000)
@@ -64,8 +65,13 @@ int jobs_put_msg(svc_req *r, MDB_dbi dbi, const char *id, const ProtobufCMessage
 int jobs_client_get(MDB_txn *txn, const char *id, Aedesk__Client **out);
 /* jobs_manager_of: the staff member's manager id into out ("" if none known). */
 void jobs_manager_of(MDB_txn *txn, const char *staff, char *out, size_t len);
-/* jobs_serves_client: the caller is the client's AE, on its team, or the AE's AM. */
-int jobs_serves_client(svc_req *r, const char *client_id);
+/*
+ * jobs_client_allows: the permission table's answer for action a on the client (its
+ * AE and service team from the registry's projection) and extra (a job's owner, a
+ * meeting's organiser; may be NULL). An unknown client is in nobody's own scope.
+ */
+int jobs_client_allows(svc_req *r, enum perm_action a, const char *client_id, const char *extra);
+/* jobs_visible: job.read on the job (its client, its owner). */
 int jobs_visible(svc_req *r, const Aedesk__Job *j);
 /* jobs_next_id: the next "<prefix>000001" id of a counter. */
 int jobs_next_id(svc_req *r, const char *counter, char prefix, char *out, size_t len);
@@ -98,7 +104,7 @@ int jobs_sign(svc_req *r, const ProtobufCMessage *in);
 int jobs_advance(svc_req *r, const ProtobufCMessage *in);
 int jobs_revise(svc_req *r, const ProtobufCMessage *in);
 int jobs_close(svc_req *r, const ProtobufCMessage *in);
-/* jobs_may_drive: the caller may move the job along (its AE, team, their AM, an AD). */
+/* jobs_may_drive: job.drive on the job (its AE or owner, team, their AM, an AD). */
 int jobs_may_drive(svc_req *r, const Aedesk__Job *j);
 
 /* jobs.c */

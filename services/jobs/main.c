@@ -107,4 +107,8 @@ static const struct svc_decl decl = {
 	.open = jobs_bootstrap,
 };
 
-int main(int argc, char **argv) { return svc_main(&decl, argc, argv); }
+int main(int argc, char **argv)
+{
+	perm_set_manager_lookup(jobs_manager_of);
+	return svc_main(&decl, argc, argv);
+}

@@ -49,15 +49,15 @@ static int meeting_load(svc_req *r, const char *id, Aedesk__Meeting **out);
 
 static int meeting_visible(svc_req *r, const Aedesk__Meeting *m)
 {
-	return svc_has_role(r, ROLE_AD | ROLE_ADMIN) || strcmp(m->organiser, r->caller->id) == 0 ||
-	    jobs_serves_client(r, m->client_id);
+	return jobs_client_allows(r, PERM_MEETING_READ, m->client_id, m->organiser);
 }
 
-/* may_manage: the organiser, or an AM or AD serving the client. */
+/* may_manage: job.drive on the organiser, or (team scope and up) on the client. */
 static int may_manage(svc_req *r, const Aedesk__Meeting *m)
 {
-	return strcmp(m->organiser, r->caller->id) == 0 ||
-	    (svc_has_role(r, ROLE_AM | ROLE_AD) && jobs_serves_client(r, m->client_id));
+	return perm_allows(r, PERM_JOB_DRIVE, m->organiser) ||
+	    (perm_scope(r->caller->roles, PERM_JOB_DRIVE) >= PERM_TEAM &&
+		jobs_client_allows(r, PERM_JOB_DRIVE, m->client_id, NULL));
 }
 
 static int refuse_length(svc_req *r, uint32_t minutes)
@@ -181,13 +181,12 @@ static int meeting_add(svc_req *r, const Aedesk__MeetingAddRequest *q, const Aed
 int jobs_meeting_add(svc_req *r, const ProtobufCMessage *in)
 {
 	const Aedesk__MeetingAddRequest *q = (const Aedesk__MeetingAddRequest *)in;
-	if (!svc_has_role(r, ROLE_AE | ROLE_AM | ROLE_AD))
-		return svc_failf(r, AEDESK__STATUS__PERMISSION_DENIED, "会议由客户部（AE、AM 或客户总监）安排",
-		    "meetings are arranged by the account department (AE, AM or AD)");
+	if (perm_check(r, PERM_JOB_DRIVE, NULL))
+		return -1;
 	Aedesk__Client *c;
 	if (!q->client_id[0] || jobs_client_get(r->txn, q->client_id, &c) != 0)
 		return svc_fail(r, AEDESK__STATUS__NOT_FOUND, MSG_CLIENT_NOT_FOUND, q->client_id);
-	int rc = jobs_serves_client(r, c->id) ? meeting_add(r, q, c)
+	int rc = jobs_client_allows(r, PERM_JOB_DRIVE, c->id, NULL) ? meeting_add(r, q, c)
 					       : svc_fail(r, AEDESK__STATUS__NOT_FOUND, MSG_CLIENT_NOT_FOUND, q->client_id);
 	wire_free(&c->base);
 	return rc;
@@ -425,8 +424,7 @@ int jobs_meeting_list(svc_req *r, const ProtobufCMessage *in)
 
 static int action_visible(svc_req *r, const Aedesk__ActionItem *a)
 {
-	return svc_has_role(r, ROLE_AD | ROLE_ADMIN) || strcmp(a->owner, r->caller->id) == 0 ||
-	    jobs_serves_client(r, a->client_id);
+	return jobs_client_allows(r, PERM_MEETING_READ, a->client_id, a->owner);
 }
 
 static int by_due(const void *a, const void *b)

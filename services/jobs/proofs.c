@@ -99,7 +99,7 @@ int jobs_proof_complete(svc_req *r, const Aedesk__Job *j)
 
 static int proof_add(svc_req *r, Aedesk__Job *j, const Aedesk__ProofAddRequest *q)
 {
-	if (!svc_has_role(r, ROLE_PRODUCTION) && !jobs_may_drive(r, j))
+	if (!perm_allows(r, PERM_ESTIMATE_PREPARE, NULL) && !jobs_may_drive(r, j))
 		return svc_failf(r, AEDESK__STATUS__PERMISSION_DENIED, "打样由制作部或服务该客户的 AE 登记",
 		    "a proof is recorded by production or the AE serving the client");
 	if (j->stage != AEDESK__JOB_STAGE__JOB_STAGE_EXECUTION && j->stage != AEDESK__JOB_STAGE__JOB_STAGE_PRODUCTION)
@@ -250,6 +250,8 @@ out:
 int jobs_proof_sign(svc_req *r, const ProtobufCMessage *in)
 {
 	const Aedesk__ProofSignRequest *q = (const Aedesk__ProofSignRequest *)in;
+	if (perm_check(r, PERM_JOB_SIGN, NULL))
+		return -1;
 	Aedesk__Proof *p;
 	if (!q->id[0] || jobs_get_msg(r, jobs.proofs, q->id, &aedesk__proof__descriptor, (ProtobufCMessage **)&p))
 		return svc_failf(r, AEDESK__STATUS__NOT_FOUND, "没有打样“%s”", "no proof '%s'", q->id);

@@ -207,9 +207,7 @@ static int issue_number(svc_req *r, Aedesk__Job *j)
 
 int jobs_may_drive(svc_req *r, const Aedesk__Job *j)
 {
-	if (!svc_has_role(r, ROLE_AE | ROLE_AM | ROLE_AD))
-		return 0;
-	return strcmp(j->owner, r->caller->id) == 0 || jobs_serves_client(r, j->client_id);
+	return jobs_client_allows(r, PERM_JOB_DRIVE, j->client_id, j->owner);
 }
 
 static int sign_job(svc_req *r, Aedesk__Job *j, const Aedesk__JobSignRequest *q)
@@ -217,6 +215,10 @@ static int sign_job(svc_req *r, Aedesk__Job *j, const Aedesk__JobSignRequest *q)
 	Aedesk__JobStage st = j->stage;
 	char need[128];
 	slot_list(r, stages[st].need, need, sizeof need);
+	/* job.sign says who may sign at all and on which jobs; the stage's slots (R-JOB-5,
+	 * the table above) say in which role each signature is given. */
+	if (!jobs_client_allows(r, PERM_JOB_SIGN, j->client_id, j->owner))
+		return perm_deny(r, PERM_JOB_SIGN);
 	if (st == AEDESK__JOB_STAGE__JOB_STAGE_CLOSED)
 		return svc_failf(r, AEDESK__STATUS__FAILED_PRECONDITION, "工作单 %s 已结束，无需签字",
 		    "job %s is closed: nothing to sign", j->id);
@@ -489,9 +491,8 @@ int jobs_revise(svc_req *r, const ProtobufCMessage *in)
 
 static int close_job(svc_req *r, Aedesk__Job *j)
 {
-	if (!svc_has_role(r, ROLE_FINANCE))
-		return svc_failf(r, AEDESK__STATUS__PERMISSION_DENIED, "只有财务部能结束卡号",
-		    "only finance closes a job number");
+	if (perm_check(r, PERM_INVOICE_WRITE, NULL))
+		return -1;
 	if (j->stage == AEDESK__JOB_STAGE__JOB_STAGE_CLOSED)
 		return svc_failf(r, AEDESK__STATUS__FAILED_PRECONDITION, "工作单 %s 已结束", "job %s is closed already",
 		    j->id);

@@ -122,31 +122,21 @@ void jobs_manager_of(MDB_txn *txn, const char *staff, char *out, size_t len)
 
 int jobs_en(const svc_req *r) { return strcmp(r->lang, "en") == 0; }
 
-int jobs_serves_client(svc_req *r, const char *client_id)
+int jobs_client_allows(svc_req *r, enum perm_action a, const char *client_id, const char *extra)
 {
-	if (svc_has_role(r, ROLE_AD | ROLE_ADMIN))
-		return 1;
 	Aedesk__Client *c;
-	if (jobs_client_get(r->txn, client_id, &c) != 0)
-		return 0;
-	const char *me = r->caller->id;
-	int yes = strcmp(c->ae, me) == 0;
-	for (size_t i = 0; !yes && i < c->n_team; i++)
-		yes = strcmp(c->team[i], me) == 0;
-	if (!yes && svc_has_role(r, ROLE_AM)) {
-		char am[64];
-		jobs_manager_of(r->txn, c->ae, am, sizeof am);
-		yes = strcmp(am, me) == 0;
+	if (!client_id[0] || jobs_client_get(r->txn, client_id, &c) != 0) {
+		const char *o[1] = {extra};
+		return perm_allowsv(r, a, o, 1);
 	}
+	int yes = perm_allows_client(r, a, c, extra);
 	wire_free(&c->base);
 	return yes;
 }
 
 int jobs_visible(svc_req *r, const Aedesk__Job *j)
 {
-	if (svc_has_role(r, ROLE_ADMIN | ROLE_AD | ROLE_CD | ROLE_PRODUCTION | ROLE_FINANCE))
-		return 1;
-	return strcmp(j->owner, r->caller->id) == 0 || jobs_serves_client(r, j->client_id);
+	return jobs_client_allows(r, PERM_JOB_READ, j->client_id, j->owner);
 }
 
 /* ---- records ---- */
