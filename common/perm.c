@@ -50,13 +50,13 @@ static const struct perm_action_info table[PERM__COUNT] = {
 	[PERM_INVOICE_WRITE] = {"invoice.write", "开发票、登记收款、结束卡号", "issue invoices, record payments, close job numbers", NULL, 0, {N, N, N, N, N, A, N}},
 	[PERM_INVOICE_READ] = {"invoice.read", "查看应收款", "see receivables", NULL, 0, {O, T, A, N, N, A, A}},
 	[PERM_MEETING_READ] = {"meeting.read", "查看会议、会议记录、待办事项", "see meetings, minutes and action items", NULL, 1, {O, T, A, N, N, N, A}},
-	[PERM_SCORECARD_READ] = {"scorecard.read", "查看业绩评估", "see an evaluation (scorecard)", NULL, 0, {O, T, A, N, N, N, A}},
+	[PERM_SCORECARD_READ] = {"scorecard.read", "查看业绩评估", "see an evaluation (scorecard)", NULL, 0, {O, T, A, O, O, O, A}},
 	[PERM_SCORECARD_RATE] = {"scorecard.rate", "以上级身份评分、写评语", "rate someone and comment as their manager", NULL, 0, {N, T, A, N, N, N, N}},
 	[PERM_TARGET_SET] = {"target.set", "设定业绩目标", "set revenue and prospect targets", NULL, 0, {N, T, A, N, N, N, A}},
 	[PERM_SURVEY_WRITE] = {"survey.write", "登记客户满意度调查", "record a client satisfaction survey", NULL, 0, {O, T, A, N, N, N, A}},
 	[PERM_CLIENT_SCORE] = {"client.score", "查看客户评分、发出分类建议", "see client scores, send class recommendations", "R-CLASS-1", 0, {O, T, A, N, N, N, A}},
 	[PERM_INBOX_READ] = {"inbox.read", "查看提醒和通知", "see reminders and notifications", NULL, 0, {O, O, O, O, O, O, A}},
-	[PERM_SCHEDULER_ADMIN] = {"scheduler.admin", "设置调度器的测试时钟", "set the scheduler's test clock", NULL, 0, {N, N, N, N, N, N, A}},
+	[PERM_SCHEDULER_CLOCK] = {"scheduler.clock", "设置调度器的测试时钟（仅当配置 scheduler.test_clock = on，测试用）", "set the scheduler's test clock (only with scheduler.test_clock = on, for tests)", NULL, 0, {A, A, A, A, A, A, A}},
 };
 /* clang-format on */
 

@@ -78,7 +78,7 @@ enum perm_action {
 	PERM_SURVEY_WRITE,       /* client satisfaction surveys */
 	PERM_CLIENT_SCORE,       /* client scores and class recommendations to send */
 	PERM_INBOX_READ,         /* reminders and notifications */
-	PERM_SCHEDULER_ADMIN,    /* the scheduler's test clock */
+	PERM_SCHEDULER_CLOCK,    /* the scheduler's test clock (the config switch is the guard) */
 	PERM__COUNT
 };
 

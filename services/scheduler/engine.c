@@ -417,6 +417,8 @@ int sched_status(svc_req *r, const ProtobufCMessage *in)
 int sched_clock_set(svc_req *r, const ProtobufCMessage *in)
 {
 	const Aedesk__SchedulerClockSetRequest *q = (const Aedesk__SchedulerClockSetRequest *)in;
+	if (perm_check(r, PERM_SCHEDULER_CLOCK, NULL))
+		return -1;
 	if (!sched.test_clock)
 		return svc_failf(r, AEDESK__STATUS__FAILED_PRECONDITION,
 		    "调度器的时钟只能在测试时设置（配置 scheduler.test_clock = on）",
@@ -447,10 +449,9 @@ int sched_reminders(svc_req *r, const ProtobufCMessage *in)
 {
 	const Aedesk__SchedulerRemindersRequest *q = (const Aedesk__SchedulerRemindersRequest *)in;
 	const char *who = q->staff_id[0] ? q->staff_id : r->caller->id;
-	if (strcmp(who, r->caller->id) && !svc_has_role(r, ROLE_ADMIN))
-		return svc_failf(r, AEDESK__STATUS__PERMISSION_DENIED, "只能查看自己的提醒",
-		    "you can see only your own reminders");
-	int everyone = svc_has_role(r, ROLE_ADMIN) && !q->staff_id[0];
+	if (perm_check(r, PERM_INBOX_READ, who))
+		return -1;
+	int everyone = perm_scope(r->caller->roles, PERM_INBOX_READ) == PERM_ALL && !q->staff_id[0];
 	Aedesk__SchedulerRemindersReply rep = AEDESK__SCHEDULER_REMINDERS_REPLY__INIT;
 	Aedesk__Reminder **list = NULL;
 	size_t n = 0, cap = 0;

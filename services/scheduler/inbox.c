@@ -165,9 +165,8 @@ int sched_inbox_list(svc_req *r, const ProtobufCMessage *in)
 {
 	const Aedesk__InboxListRequest *q = (const Aedesk__InboxListRequest *)in;
 	const char *who = q->staff_id[0] ? q->staff_id : r->caller->id;
-	if (strcmp(who, r->caller->id) && !svc_has_role(r, ROLE_ADMIN))
-		return svc_failf(r, AEDESK__STATUS__PERMISSION_DENIED, "只能查看自己的收件箱",
-		    "you can read only your own inbox");
+	if (perm_check(r, PERM_INBOX_READ, who))
+		return -1;
 	if (q->after_id[0] && !seq_of(q->after_id))
 		return svc_failf(r, AEDESK__STATUS__INVALID_ARGUMENT, "after_id 须为通知编号（如 N0000001），而不是 %s",
 		    "after_id must be a notification id (e.g. N0000001), not %s", q->after_id);

@@ -116,4 +116,8 @@ static const struct svc_decl decl = {
 	.topic = sched_topic,
 };
 
-int main(int argc, char **argv) { return svc_main(&decl, argc, argv); }
+int main(int argc, char **argv)
+{
+	perm_set_manager_lookup(sched_manager_of);
+	return svc_main(&decl, argc, argv);
+}

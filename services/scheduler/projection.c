@@ -31,6 +31,13 @@ Aedesk__Staff *sched_staff(MDB_txn *txn, const char *id)
 	return s;
 }
 
+void sched_manager_of(MDB_txn *txn, const char *staff, char *out, size_t len)
+{
+	Aedesk__Staff *s = sched_staff(txn, staff);
+	snprintf(out, len, "%s", s ? s->manager : "");
+	wire_free(s ? &s->base : NULL);
+}
+
 int sched_staff_has(const Aedesk__Staff *s, const char *role)
 {
 	for (size_t i = 0; i < s->n_roles; i++)

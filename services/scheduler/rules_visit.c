@@ -118,19 +118,13 @@ int sched_visit_plan_day(svc_req *r, int day, const Aedesk__Client *who)
 	return ret;
 }
 
-/* in_scope: the client is the caller's (AE), or with team on their team's (AM) or any (AD, admin). */
+/* in_scope: the client is the caller's (AE), or with team within their client.write
+ * scope (AM: their team's, AD and admin: any). */
 static int in_scope(svc_req *r, const Aedesk__Client *c, int team)
 {
 	if (strcmp(c->ae, r->caller->id) == 0)
 		return 1;
-	if (!team)
-		return 0;
-	if (svc_has_role(r, ROLE_AD | ROLE_ADMIN))
-		return 1;
-	Aedesk__Staff *ae = sched_staff(r->txn, c->ae);
-	int ok = ae && strcmp(ae->manager, r->caller->id) == 0;
-	wire_free(ae ? &ae->base : NULL);
-	return ok;
+	return team && perm_allows(r, PERM_CLIENT_WRITE, c->ae[0] ? c->ae : "-");
 }
 
 int sched_visits_due(svc_req *r, const ProtobufCMessage *in)

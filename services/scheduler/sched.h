@@ -37,6 +37,7 @@
 #include "registry.pb-c.h"
 #include "scheduler.pb-c.h"
 #include "status.pb-c.h"
+#include "perm.h"
 #include "svc.h"
 
 #define SCHED_DAY_MS INT64_C(86400000)
@@ -144,6 +145,8 @@ int sched_on_contact_erased(svc_req *r, const ProtobufCMessage *ev);
 int sched_on_visit_logged(svc_req *r, const ProtobufCMessage *ev);
 Aedesk__Client *sched_client(MDB_txn *txn, const char *id);
 Aedesk__Staff *sched_staff(MDB_txn *txn, const char *id);
+/* sched_manager_of: staff's manager from the projection, for the permission table. */
+void sched_manager_of(MDB_txn *txn, const char *staff, char *out, size_t len);
 int sched_staff_has(const Aedesk__Staff *s, const char *role);
 
 /* rules_*.c: the planner makes the calendar reminders of days [from, to] (local days). */

@@ -305,10 +305,9 @@ static int recommend(svc_req *r, ccard *k)
 int sc_clients(svc_req *r, const ProtobufCMessage *in)
 {
 	const Aedesk__ScoreClientsRequest *q = (const Aedesk__ScoreClientsRequest *)in;
-	int boss = svc_has_role(r, ROLE_AM | ROLE_AD | ROLE_ADMIN);
-	if (!boss && !svc_has_role(r, ROLE_AE))
-		return svc_failf(r, AEDESK__STATUS__PERMISSION_DENIED, "客户评分仅限 AE、AM、客户总监和管理员",
-		    "client scores are for AEs, AMs, ADs and admin");
+	if (perm_check(r, PERM_CLIENT_SCORE, NULL))
+		return -1;
+	int boss = perm_scope(r->caller->roles, PERM_CLIENT_SCORE) >= PERM_TEAM;
 	if (q->recommend && !boss)
 		return svc_failf(r, AEDESK__STATUS__PERMISSION_DENIED, "发出分类建议须 AM 及以上（R-CLASS-1）",
 		    "sending class recommendations takes an AM or above (R-CLASS-1)");
@@ -325,8 +324,7 @@ int sc_clients(svc_req *r, const ProtobufCMessage *in)
 		Aedesk__ScoreClient *cl = (Aedesk__ScoreClient *)wire_unpack(&aedesk__score_client__descriptor, v.mv_data, v.mv_size, NULL);
 		if (!cl)
 			continue;
-		int mine = strcmp(cl->ae, r->caller->id) == 0 || svc_has_role(r, ROLE_AD | ROLE_ADMIN) ||
-		    sc_manages(r->txn, r->caller->id, cl->ae);
+		int mine = perm_allows(r, PERM_CLIENT_SCORE, cl->ae[0] ? cl->ae : "-");
 		if (!mine) {
 			wire_free(&cl->base);
 			continue;

@@ -96,7 +96,8 @@ int sc_rate(svc_req *r, const ProtobufCMessage *in)
 	sc_period p;
 	if (staff_known(r, q->staff_id) || check_period(r, q->period, 1, &p) || check_text(r, q->comment, "--comment"))
 		return -1;
-	if (!sc_manages(r->txn, r->caller->id, q->staff_id))
+	/* scorecard.rate, and never oneself: a rating is a manager's */
+	if (strcmp(r->caller->id, q->staff_id) == 0 || !perm_allows(r, PERM_SCORECARD_RATE, q->staff_id))
 		return svc_failf(r, AEDESK__STATUS__PERMISSION_DENIED,
 		    "只有 %s 的直属上级（或更上级）能评分", "only %s's direct manager (or above) may rate them",
 		    q->staff_id);
@@ -148,8 +149,7 @@ int sc_comment(svc_req *r, const ProtobufCMessage *in)
 	Aedesk__Staff *st = NULL;
 	sc_staff_get(r->txn, q->staff_id, &st);
 	int direct = st && strcmp(st->manager, r->caller->id) == 0;
-	int head = !self && !direct &&
-	    (svc_has_role(r, ROLE_AD) || sc_manages(r->txn, r->caller->id, q->staff_id));
+	int head = !self && !direct && perm_allows(r, PERM_SCORECARD_RATE, q->staff_id);
 	wire_free(st ? &st->base : NULL);
 	if (!self && !head)
 		return svc_failf(r, AEDESK__STATUS__PERMISSION_DENIED,
@@ -180,7 +180,9 @@ int sc_target_set(svc_req *r, const ProtobufCMessage *in)
 	sc_period p;
 	if (staff_known(r, q->staff_id) || check_period(r, q->period, 1, &p))
 		return -1;
-	if (!svc_has_role(r, ROLE_AD | ROLE_ADMIN) && !sc_manages(r->txn, r->caller->id, q->staff_id))
+	/* target.set; one's own target is set from above (unless one may set anyone's) */
+	if (!perm_allows(r, PERM_TARGET_SET, q->staff_id) ||
+	    (strcmp(r->caller->id, q->staff_id) == 0 && perm_scope(r->caller->roles, PERM_TARGET_SET) != PERM_ALL))
 		return svc_failf(r, AEDESK__STATUS__PERMISSION_DENIED, "只有 %s 的上级、客户总监或管理员能设定目标",
 		    "only %s's managers, an AD or admin may set their targets", q->staff_id);
 	if (q->revenue_fen < 0 || q->prospects < 0 || q->prospects > 100000 || (!q->revenue_fen && !q->prospects))
@@ -212,8 +214,7 @@ int sc_survey_add(svc_req *r, const ProtobufCMessage *in)
 	if (!q->client_id[0] || sc_get(r->txn, scorer.clients, q->client_id, strlen(q->client_id),
 				    &aedesk__score_client__descriptor, (ProtobufCMessage **)&c) != 0)
 		return svc_failf(r, AEDESK__STATUS__NOT_FOUND, "没有客户 %s", "no client %s", q->client_id);
-	int ok = strcmp(c->ae, r->caller->id) == 0 || svc_has_role(r, ROLE_AD | ROLE_ADMIN) ||
-	    sc_manages(r->txn, r->caller->id, c->ae);
+	int ok = perm_allows(r, PERM_SURVEY_WRITE, c->ae[0] ? c->ae : "-");
 	char ae[64];
 	snprintf(ae, sizeof ae, "%s", c->ae);
 	wire_free(&c->base);

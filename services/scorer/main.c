@@ -97,4 +97,8 @@ static const struct svc_decl decl = {
 	.open = scorer_open,
 };
 
-int main(int argc, char **argv) { return svc_main(&decl, argc, argv); }
+int main(int argc, char **argv)
+{
+	perm_set_manager_lookup(sc_manager_of);
+	return svc_main(&decl, argc, argv);
+}

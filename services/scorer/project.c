@@ -70,26 +70,19 @@ int sc_staff_get(MDB_txn *txn, const char *id, Aedesk__Staff **out)
 	return store_get_msg(txn, scorer.staff, id, strlen(id), &aedesk__staff__descriptor, (ProtobufCMessage **)out);
 }
 
-int sc_manages(MDB_txn *txn, const char *boss, const char *staff)
+void sc_manager_of(MDB_txn *txn, const char *staff, char *out, size_t len)
 {
-	char cur[64];
-	snprintf(cur, sizeof cur, "%s", staff);
-	for (int depth = 0; depth < 16 && cur[0]; depth++) { /* a cycle cannot hold us */
-		Aedesk__Staff *st;
-		if (sc_staff_get(txn, cur, &st) != 0)
-			return 0;
-		snprintf(cur, sizeof cur, "%s", st->manager);
+	Aedesk__Staff *st;
+	out[0] = 0;
+	if (staff[0] && sc_staff_get(txn, staff, &st) == 0) {
+		snprintf(out, len, "%s", st->manager);
 		wire_free(&st->base);
-		if (cur[0] && strcmp(cur, boss) == 0)
-			return 1;
 	}
-	return 0;
 }
 
 int sc_may_see(svc_req *r, const char *staff)
 {
-	return strcmp(r->caller->id, staff) == 0 || svc_has_role(r, ROLE_AD | ROLE_ADMIN) ||
-	    sc_manages(r->txn, r->caller->id, staff);
+	return perm_allows(r, PERM_SCORECARD_READ, staff);
 }
 
 int64_t sc_weight(const char *name, int64_t dflt)

@@ -34,6 +34,7 @@
 #include "jobs.pb-c.h"
 #include "registry.pb-c.h"
 #include "scorer.pb-c.h"
+#include "perm.h"
 #include "svc.h"
 
 #define SC_DAY_MS INT64_C(86400000)
@@ -75,8 +76,8 @@ int sc_put(svc_req *r, MDB_dbi dbi, const void *key, size_t klen, const Protobuf
 int sc_put_empty(svc_req *r, MDB_dbi dbi, const void *key, size_t klen);
 int64_t sc_hwm(MDB_txn *txn);
 int sc_staff_get(MDB_txn *txn, const char *id, Aedesk__Staff **out);
-/* sc_manages: boss is staff's manager, or that manager's manager, and so on. */
-int sc_manages(MDB_txn *txn, const char *boss, const char *staff);
+/* sc_manager_of: staff's manager from the projection, for the permission table's team scope. */
+void sc_manager_of(MDB_txn *txn, const char *staff, char *out, size_t len);
 /* sc_may_see: the caller may see staff's scorecard (self, manager chain, AD, admin). */
 int sc_may_see(svc_req *r, const char *staff);
 /* sc_weight: config scorer.weight.<name> (0..1000), else dflt. */
