@@ -271,6 +271,8 @@ static int estimate_do(svc_req *r, const char *id, enum est_step step, const cha
 
 int jobs_estimate_sign(svc_req *r, const ProtobufCMessage *in)
 {
+	if (perm_check(r, PERM_ESTIMATE_SIGN, NULL))
+		return -1;
 	return estimate_do(r, ((const Aedesk__EstimateSignRequest *)in)->id, STEP_SIGN, "", 0, "");
 }
 

@@ -200,6 +200,9 @@ int jobs_open(svc_req *r, const ProtobufCMessage *in)
 	const Aedesk__JobOpenRequest *q = (const Aedesk__JobOpenRequest *)in;
 	if (perm_check(r, PERM_JOB_DRIVE, NULL))
 		return -1;
+	/* an override asked for by someone who may not give one is refused before anything else */
+	if ((q->lead_override_reason[0] || q->credit_override_reason[0]) && perm_check(r, PERM_JOB_OVERRIDE, NULL))
+		return -1;
 	Aedesk__Client *c;
 	if (!q->client_id[0] || jobs_client_get(r->txn, q->client_id, &c) != 0)
 		return svc_fail(r, AEDESK__STATUS__NOT_FOUND, MSG_CLIENT_NOT_FOUND, q->client_id);
