@@ -20,7 +20,9 @@
  *	see the client get its contacts without personal fields (personal_hidden), and a
  *	ContactGetRequest from them is PERMISSION_DENIED. Erasure on request clears the
  *	name and every personal field but keeps the id, so visits that name the contact
- *	stay readable. Nothing here logs: personal data must never reach a log line.
+ *	stay readable. Nothing here logs: personal data must never reach a log line, and
+ *	no error message echoes a personal field's value (a bad phone is "phone 2", not
+ *	the digits): replies end up in terminals, scripts' logs and bug reports.
  *	ContactAdded carries the personal fields (the scheduler keeps birthdays for
  *	greetings); consumers drop them on ContactErased.
  */
@@ -68,21 +70,21 @@ static int parse_birthday(svc_req *r, const char *s, int lunar, int leap, Aedesk
 		const char *why = NULL;
 		if (validate_date(s, &y, &m, &d, &why) != 0)
 			return svc_failf(r, AEDESK__STATUS__INVALID_ARGUMENT,
-			    "生日“%s”无效（%s）：须为真实的公历日期 YYYY-MM-DD", "birthday '%s' is not valid (%s): it must be a real date YYYY-MM-DD",
-			    s, why ? why : "date");
+			    "生日无效（%s）：须为真实的公历日期 YYYY-MM-DD", "the birthday is not valid (%s): it must be a real date YYYY-MM-DD",
+			    why ? why : "date");
 	} else if (!((sscanf(s, "%4d-%2d-%2d%n", &y, &m, &d, &n) == 3 && n == 10 && (size_t)n == strlen(s)) ||
 		       (y = 0, sscanf(s, "%2d-%2d%n", &m, &d, &n) == 2 && n == 5 && (size_t)n == strlen(s))) ||
 	    m < 1 || m > 12 || d < 1 || d > 30) {
 		return svc_failf(r, AEDESK__STATUS__INVALID_ARGUMENT,
-		    "农历生日“%s”无效：须为 YYYY-MM-DD 或 MM-DD，月 1-12，日 1-30", "lunar birthday '%s' is not valid: YYYY-MM-DD or MM-DD, month 1-12, day 1-30", s);
+		    "农历生日无效：须为 YYYY-MM-DD 或 MM-DD，月 1-12，日 1-30", "the lunar birthday is not valid: YYYY-MM-DD or MM-DD, month 1-12, day 1-30");
 	} else if (y) {
 		lunar_date ld = {y, m, d, leap};
 		int sy, sm, sd;
 		if (lunar_to_solar(&ld, &sy, &sm, &sd) != 0)
 			return svc_failf(r, AEDESK__STATUS__INVALID_ARGUMENT,
-			    "农历生日“%s%s”不存在（该年没有这个闰月，或该月没有三十日，或超出 1900-2100）",
-			    "lunar birthday '%s%s' does not exist (no such leap month that year, no day 30 in that month, or outside 1900-2100)",
-			    s, leap ? (en(r) ? " leap" : " 闰月") : "");
+			    "农历生日%s不存在（该年没有这个闰月，或该月没有三十日，或超出 1900-2100）",
+			    "the lunar birthday%s does not exist (no such leap month that year, no day 30 in that month, or outside 1900-2100)",
+			    leap ? (en(r) ? " (leap month)" : "（闰月）") : "");
 	}
 	c->birth_year = y;
 	c->birth_month = m;
@@ -112,9 +114,9 @@ int registry_contact_add(svc_req *r, const ProtobufCMessage *in)
 		if (validate_phone_cn(q->phones[i], &why) != 0 ||
 		    validate_phone_normalize(q->phones[i], phones[i], sizeof phones[i]) != 0)
 			return svc_failf(r, AEDESK__STATUS__INVALID_ARGUMENT,
-			    "电话“%s”无效（%s）：须为手机号、带区号的座机或 400/800 号码",
-			    "phone '%s' is not valid (%s): a mobile, a landline with its area code, or a 400/800 number",
-			    q->phones[i], why ? why : "phone");
+			    "第 %zu 个电话无效（%s）：须为手机号、带区号的座机或 400/800 号码",
+			    "phone %zu is not valid (%s): a mobile, a landline with its area code, or a 400/800 number",
+			    i + 1, why ? why : "phone");
 		pp[i] = phones[i];
 	}
 	Aedesk__Contact c = AEDESK__CONTACT__INIT;

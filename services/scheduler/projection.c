@@ -109,6 +109,13 @@ int sched_on_contact_added(svc_req *r, const ProtobufCMessage *ev)
 int sched_on_contact_erased(svc_req *r, const ProtobufCMessage *ev)
 {
 	const Aedesk__ContactErased *e = (const Aedesk__ContactErased *)ev;
+	Aedesk__Contact *c = NULL;
+	if (sched_get(r->txn, sched.contacts, e->id, &aedesk__contact__descriptor, (ProtobufCMessage **)&c) == 0) {
+		int rc = sched_bday_cancel(r, c);
+		wire_free(&c->base);
+		if (rc)
+			return -1;
+	}
 	MDB_val kv = {strlen(e->id), e->id};
 	int rc = mdb_del(r->txn, sched.contacts, &kv, NULL);
 	return rc && rc != MDB_NOTFOUND ? svc_db_error(r, rc, "contacts") : 0;

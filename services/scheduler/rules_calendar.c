@@ -170,6 +170,27 @@ static int bday_one(svc_req *r, int day, const ProtobufCMessage *m)
 	return 0;
 }
 
+/* sched_bday_cancel: R-PRIVACY-1, the contact was erased: its pending birthday reminders go. */
+int sched_bday_cancel(svc_req *r, const Aedesk__Contact *c)
+{
+	int y, mo, d;
+	days_to_civil(sched_local_day(r->now_ms), &y, &mo, &d);
+	for (int year = y - 1; year <= y + 2; year++) {
+		int b = birthday_in(c, year);
+		if (b < 0)
+			continue;
+		char date[16], id[200];
+		sched_day_str(b, date, sizeof date);
+		snprintf(id, sizeof id, "bday/%s/%s", c->id, date);
+		if (sched_cancel(r, id, "erased"))
+			return -1;
+		snprintf(id, sizeof id, "bdaygift/%s/%s", c->id, date);
+		if (sched_cancel(r, id, "erased"))
+			return -1;
+	}
+	return 0;
+}
+
 int sched_bday_plan_day(svc_req *r, int day, const Aedesk__Contact *who)
 {
 	if (who)

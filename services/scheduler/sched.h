@@ -155,6 +155,7 @@ int sched_plan(svc_req *r, int from, int to);
 int sched_team_plan_day(svc_req *r, int day, const Aedesk__Staff *who);
 int sched_greet_plan_day(svc_req *r, int day, const Aedesk__Client *who);
 int sched_bday_plan_day(svc_req *r, int day, const Aedesk__Contact *who);
+int sched_bday_cancel(svc_req *r, const Aedesk__Contact *c);
 int sched_visit_plan_day(svc_req *r, int day, const Aedesk__Client *who);
 /* sched_plan_object: plans a new object over the days the planner has covered already. */
 int sched_plan_object(svc_req *r, const Aedesk__Staff *st, const Aedesk__Client *cl,
