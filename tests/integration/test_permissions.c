@@ -639,8 +639,41 @@ TEST(test_every_role_tries_every_action_in_and_out_of_scope)
 	CHECK_INT(h_teardown(h), 0);
 }
 
+/* docs/SECURITY.md gives the table the code enforces (perm_print's Markdown, in English). */
+TEST(test_the_docs_give_the_table_the_code_enforces)
+{
+	char path[1024];
+	snprintf(path, sizeof path, "%s", __FILE__);
+	char *cut = strstr(path, "/tests/integration/");
+	CHECK(cut != NULL);
+	if (!cut)
+		return;
+	snprintf(cut, sizeof path - (size_t)(cut - path), "/docs/SECURITY.md");
+	static char doc[65536];
+	CHECK(h_read_file(path, doc, sizeof doc) == 0);
+	char *mine = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&mine, &len);
+	perm_print(f, "en", 1);
+	fclose(f);
+	const char *start = strstr(doc, "<!-- permission-table");
+	start = start ? strstr(start, "-->\n") : NULL;
+	const char *end = strstr(doc, "<!-- end permission-table -->");
+	CHECK(start && end && end > start);
+	if (start && end && end > start) {
+		start += 4;
+		int same = (size_t)(end - start) == len && memcmp(start, mine, len) == 0;
+		if (!same)
+			fprintf(stderr, "  docs/SECURITY.md's table differs from the code's: regenerate it with\n"
+					"  aedesk --lang en admin permissions --markdown\n");
+		CHECK(same);
+	}
+	free(mine);
+}
+
 int main(void)
 {
+	RUN(test_the_docs_give_the_table_the_code_enforces);
 	RUN(test_every_role_tries_every_action_in_and_out_of_scope);
 	return check_summary();
 }
