@@ -164,6 +164,20 @@ TEST(test_contact_personal_data_never_reaches_a_log_or_an_error_R_PRIVACY_1)
 		fprintf(stderr, "  note: no birthday reminder was planned before the erasure\n");
 	CHECK_INT(reminders_about(&h, "K000001"), 0);
 
+	/* No service can dump core: the soft and hard limits are both 0. */
+	for (int i = 0; i < H_MAX_SVC; i++) {
+		if (!h.svc[i].pid)
+			continue;
+		char path[64], limits[4096];
+		snprintf(path, sizeof path, "/proc/%d/limits", (int)h.svc[i].pid);
+		CHECK(h_read_file(path, limits, sizeof limits) == 0);
+		const char *core = strstr(limits, "Max core file size");
+		int soft = -1, hard = -1;
+		CHECK(core && sscanf(core + strlen("Max core file size"), "%d %d", &soft, &hard) == 2);
+		CHECK_INT(soft, 0);
+		CHECK_INT(hard, 0);
+	}
+
 	/* Last: every service's log, after all of that. */
 	int nlogs = 0;
 	CHECK(logs_clean(&h, &nlogs));
