@@ -31,6 +31,7 @@
 #include "i18n.h"
 #include "pbjson.h"
 #include "registry.pb-c.h"
+#include "transport.h"
 #include "wire.h"
 
 struct cli cli = {.lang = "zh", .timeout_ms = 30000};
@@ -366,6 +367,9 @@ int main(int argc, char **argv)
 			fprintf(stderr, "aedesk: %s\n", err);
 			return EXIT_USAGE;
 		}
+		/* tls+tcp endpoints need our certificate; ipc ones work without it. */
+		if (transport_init(cli.conf, err, sizeof err) != 0)
+			fprintf(stderr, "aedesk: %s\n", err);
 		setenv("TZ", conf_get(cli.conf, "timezone", "Asia/Shanghai"), 1);
 		tzset();
 		int sub_argc = argc - optind;

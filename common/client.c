@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "i18n.h"
+#include "transport.h"
 #include "wire.h"
 
 struct aeclient {
@@ -43,7 +44,7 @@ aeclient *aeclient_open(const char *url, int timeout_ms, char *err, size_t errle
 	nng_socket_set_ms(c->sock, NNG_OPT_RECONNMINT, 20);
 	nng_socket_set_ms(c->sock, NNG_OPT_RECONNMAXT, 200);
 	/* A synchronous dial says at once whether anyone is there. */
-	if ((rv = nng_dial(c->sock, url, NULL, 0)) != 0) {
+	if ((rv = transport_dial(c->sock, url, NULL, 0)) != 0) {
 		snprintf(err, errlen, "cannot reach %s: %s", url, nng_strerror(rv));
 		nng_close(c->sock);
 		free(c);

@@ -50,6 +50,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "transport.h"
 #include "wire.h"
 
 #define SVC_MAX_BATCH 256
@@ -1341,13 +1342,7 @@ static void parse_allowed_uids(svc *s)
 /* listen_at starts a listener; ipc sockets are made 0660 so the aedesk group can connect. */
 static int listen_at(nng_socket sock, const char *url)
 {
-	nng_listener l;
-	int rv = nng_listener_create(&l, sock, url);
-	if (rv == 0 && strncmp(url, "ipc://", 6) == 0)
-		nng_listener_set_int(l, NNG_OPT_IPC_PERMISSIONS, 0660);
-	if (rv == 0 && (rv = nng_listener_start(l, 0)) != 0)
-		nng_listener_close(l);
-	return rv;
+	return transport_listen(sock, url, 0660, NULL); /* tls+tcp: common/transport.c */
 }
 
 static void listen_or_die(nng_socket sock, const char *url)
@@ -1457,9 +1452,9 @@ static void open_sockets(svc *s)
 		nng_socket_set_ms(src->req, NNG_OPT_SENDTIMEO, 1000);
 		nng_socket_set_ms(src->req, NNG_OPT_REQ_RESENDTIME, 10000);
 		conf_endpoint(s->conf, src->name, "pub", src->sub_url, sizeof src->sub_url);
-		nng_dial(src->sub, src->sub_url, &src->sub_d, NNG_FLAG_NONBLOCK);
+		transport_dial(src->sub, src->sub_url, &src->sub_d, NNG_FLAG_NONBLOCK);
 		conf_endpoint(s->conf, src->name, "rep", src->req_url, sizeof src->req_url);
-		nng_dial(src->req, src->req_url, &src->req_d, NNG_FLAG_NONBLOCK);
+		transport_dial(src->req, src->req_url, &src->req_d, NNG_FLAG_NONBLOCK);
 		atomic_store(&src->heard_ms, wire_now_ms());
 		src->answered_ms = wire_now_ms();
 		nng_recv_aio(src->sub, src->aio);
@@ -1483,11 +1478,11 @@ static void source_redial(svc *s, struct source *src, int64_t now, int sub)
 	    src->name, (long long)(now - (sub ? atomic_load(&src->heard_ms) : src->answered_ms)));
 	if (sub) {
 		nng_dialer_close(src->sub_d);
-		nng_dial(src->sub, src->sub_url, &src->sub_d, NNG_FLAG_NONBLOCK);
+		transport_dial(src->sub, src->sub_url, &src->sub_d, NNG_FLAG_NONBLOCK);
 		atomic_store(&src->heard_ms, now);
 	} else {
 		nng_dialer_close(src->req_d);
-		nng_dial(src->req, src->req_url, &src->req_d, NNG_FLAG_NONBLOCK);
+		transport_dial(src->req, src->req_url, &src->req_d, NNG_FLAG_NONBLOCK);
 		src->answered_ms = now;
 	}
 	src->need_replay = 1;
@@ -1632,6 +1627,8 @@ int svc_main(const struct svc_decl *decl, int argc, char **argv)
 	if (!path || !*path)
 		path = "/etc/aedesk/aedesk.conf";
 	if (!(s->conf = conf_load(path, err, sizeof err)))
+		log_fatal("%s", err);
+	if (transport_init(s->conf, err, sizeof err) != 0)
 		log_fatal("%s", err);
 	enum log_level lv;
 	const char *lvs = conf_get(s->conf, "log_level", NULL);

@@ -16,7 +16,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "conf.h"
 #include "registry.pb-c.h"
+#include "transport.h"
 #include "wire.h"
 
 #ifndef AEDESK_BIN_DIR
@@ -91,6 +93,13 @@ aeclient *h_client(harness *h, const char *service, int timeout_ms)
 {
 	char url[512], err[512];
 	snprintf(url, sizeof url, "ipc://%s/run/%s.rep", h->home, service);
+	/* A test may put a service elsewhere (tcp, tls+tcp: test_tls): follow the config. */
+	conf *cf = conf_load(h->conf, err, sizeof err);
+	if (cf && conf_get(cf, "tls_cert", NULL) && transport_init(cf, err, sizeof err) != 0)
+		fprintf(stderr, "  %s\n", err);
+	if (cf)
+		conf_endpoint(cf, service, "rep", url, sizeof url);
+	conf_free(cf);
 	aeclient *c = aeclient_open(url, timeout_ms, err, sizeof err);
 	if (c && h->toklen)
 		aeclient_set_token(c, h->tok, h->toklen);
