@@ -42,8 +42,11 @@
 #define AEDESK_SERVICE_LIST "registry"
 #endif
 
-CLI_COMMAND("admin", cmd_admin, 85, "管理员：备份与恢复（admin backup DIR / admin restore DIR）",
-    "admin: backup DIR, restore DIR")
+CLI_COMMAND("admin", cmd_admin, 85, "管理员：备份与恢复、轮换令牌密钥（admin backup DIR / restore DIR / rotate-key）",
+    "admin: backup DIR, restore DIR, rotate-key")
+
+/* cmd_rotate_key.c */
+int cli_admin_rotate_key(int argc, char **argv);
 
 #define MAX_STORES 32
 
@@ -298,12 +301,16 @@ static int cmd_admin(int argc, char **argv)
 	if (argc < 2 || strcmp(argv[1], "--help") == 0) {
 		printf("%s\n", cli_t("用法：aedesk admin backup DIR      服务运行时热备份全部存储（含 MANIFEST）\n"
 				     "      aedesk admin restore DIR [--force]  恢复到已停止的安装\n"
-				     "      aedesk admin permissions [--markdown]  权限表（角色 × 操作 → 范围）",
+				     "      aedesk admin permissions [--markdown]  权限表（角色 × 操作 → 范围）\n"
+				     "      aedesk admin rotate-key [--grace 秒]  轮换令牌签名密钥（不会让任何人掉线）",
 				   "usage: aedesk admin backup DIR      hot copy of every store while services run (with a MANIFEST)\n"
 				   "       aedesk admin restore DIR [--force]  bring a stopped installation back\n"
-				   "       aedesk admin permissions [--markdown]  the permission table (role x action -> scope)"));
+				   "       aedesk admin permissions [--markdown]  the permission table (role x action -> scope)\n"
+				   "       aedesk admin rotate-key [--grace SECONDS]  new token signing key (nobody is logged out)"));
 		return argc < 2 ? EXIT_USAGE : 0;
 	}
+	if (strcmp(argv[1], "rotate-key") == 0)
+		return cli_admin_rotate_key(argc - 1, argv + 1);
 	if (strcmp(argv[1], "backup") == 0 && argc == 3)
 		return backup(argv[2]);
 	if (strcmp(argv[1], "restore") == 0 && (argc == 3 || (argc == 4 && strcmp(argv[3], "--force") == 0)))

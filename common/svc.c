@@ -15,6 +15,7 @@
  *	  _reqid    16-byte request id -> packed reply Envelope
  *	  _reqtime  be64(ms) . request id -> "" (to forget ids after a day)
  *	  _revoked  staff id -> be64(ms): tokens issued at or before it are refused
+ *	  _keys     token keys after rotations (common/keyring.h)
  *
  *	Epochs: a store gets a random epoch when it is created. Its events, heartbeats and
  *	replay answers carry it, so a consumer whose cursor counts in another epoch (its
@@ -49,6 +50,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "keyring.h"
 #include "log.h"
 #include "transport.h"
 #include "wire.h"
@@ -141,6 +143,7 @@ struct source {
 	_Atomic int64_t heard_ms;  /* last event or heartbeat on sub */
 	int64_t answered_ms;       /* last replay answer on req */
 	_Atomic uint64_t epoch;    /* the source store's epoch our cursor counts in (0: not known; Health reads it) */
+	int warned_credential;     /* the source refused our service token (logged once) */
 };
 
 struct svc {
@@ -148,6 +151,7 @@ struct svc {
 	conf *conf;
 	store *store;
 	MDB_dbi outbox, meta, cursor, reqid, reqtime, revoked, epochs;
+	MDB_dbi outbox, meta, cursor, reqid, reqtime, revoked, keys;
 	nng_socket rep, pub;
 	struct worker *workers;
 	int nworkers;
@@ -159,8 +163,6 @@ struct svc {
 	uint64_t published_seq;
 	_Atomic uint64_t last_seq;
 	uint64_t epoch;               /* this store's, from _meta "epoch" */
-	uint8_t pk[crypto_sign_PUBLICKEYBYTES];
-	int have_pk;
 	char keys_dir[1024];
 	int64_t started_ms;
 	_Atomic uint64_t requests, errors, events_applied;
@@ -446,20 +448,23 @@ static int64_t revoked_for(svc *s, MDB_txn *txn, const char *staff)
 
 static int authenticate(svc *s, MDB_txn *txn, const Aedesk__Envelope *e, int64_t now, auth_caller *who)
 {
-	if (!s->have_pk && auth_load_public(s->keys_dir, s->pk) == 0)
-		s->have_pk = 1;
-	if (!s->have_pk || e->token.len == 0)
+	if (e->token.len == 0)
 		return MSG_UNAUTHENTICATED;
+	static unsigned cache_generation; /* a key rotation empties the cache */
+	if (keyring_generation() != cache_generation) {
+		memset(token_cache, 0, sizeof token_cache);
+		cache_generation = keyring_generation();
+	}
 	uint8_t h[16];
 	crypto_generichash(h, sizeof h, e->token.data, e->token.len, NULL, 0);
 	struct token_cache *slot = &token_cache[(h[0] | h[1] << 8) % TOKEN_CACHE];
 	if (memcmp(slot->hash, h, sizeof h) == 0 && slot->who.expires_ms > now) {
 		*who = slot->who;
 	} else {
-		int rc = auth_token_verify(s->pk, e->token.data, e->token.len, now, who);
+		int rc = keyring_verify(e->token.data, e->token.len, now, who); /* key rotation */
 		if (rc == AUTH_EXPIRED)
 			return MSG_TOKEN_EXPIRED;
-		if (rc != AUTH_OK)
+		if (rc != AUTH_OK || (who->roles & ROLE_SERVICE)) /* the service credential: Replay only */
 			return MSG_TOKEN_BAD;
 		memcpy(slot->hash, h, sizeof h);
 		slot->who = *who;
@@ -500,6 +505,22 @@ static int apply_revocation(svc *s, MDB_txn *txn, const Aedesk__Envelope *e)
 		rc = store_put_u64(txn, s->revoked, ev->staff_id, (uint64_t)ev->before_ms);
 	wire_free(ev ? &ev->base : NULL);
 	return rc;
+}
+
+/* apply_key_rotated learns the registry's new token key (every service; keyring.h). */
+static int apply_key_rotated(svc *s, MDB_txn *txn, const Aedesk__Envelope *e)
+{
+	Aedesk__KeyRotated *ev = (Aedesk__KeyRotated *)wire_unpack(&aedesk__key_rotated__descriptor,
+	    e->payload.data, e->payload.len, NULL);
+	int rc = ev ? keyring_apply(txn, s->keys, ev) : 0;
+	wire_free(ev ? &ev->base : NULL);
+	return rc;
+}
+
+int svc_key_rotated(svc_req *r, const Aedesk__KeyRotated *ev)
+{
+	int rc = keyring_apply(r->txn, r->svc->keys, ev);
+	return rc ? svc_db_error(r, rc, "keys") : svc_emit(r, &ev->base);
 }
 
 /*
@@ -668,6 +689,11 @@ static int apply_event(svc *s, MDB_txn *txn, const uint8_t *body, size_t len)
 	r.txn = child;
 	if (strcmp(src->name, "registry") == 0 && strcmp(e->type, aedesk__tokens_revoked__descriptor.name) == 0 &&
 	    (rc = apply_revocation(s, child, e)) != 0) {
+		mdb_txn_abort(child);
+		goto dberr;
+	}
+	if (strcmp(src->name, "registry") == 0 && strcmp(e->type, aedesk__key_rotated__descriptor.name) == 0 &&
+	    (rc = apply_key_rotated(s, child, e)) != 0) {
 		mdb_txn_abort(child);
 		goto dberr;
 	}
@@ -967,6 +993,9 @@ static void replay_from(svc *s, struct source *src)
 		e.source = (char *)s->decl->name;
 		e.payload.data = payload;
 		e.payload.len = plen;
+		uint8_t stok[4096]; /* the service credential, renewed by the registry (keyring.h) */
+		e.token.len = keyring_service_token(s->keys_dir, stok, sizeof stok);
+		e.token.data = stok;
 		int rc = wire_pack(&e.base, &buf, &len);
 		free(payload);
 		if (rc)
@@ -986,6 +1015,11 @@ static void replay_from(svc *s, struct source *src)
 		if (re && re->status == AEDESK__STATUS__OK)
 			rr = (Aedesk__ReplayReply *)wire_unpack(&aedesk__replay_reply__descriptor,
 			    re->payload.data, re->payload.len, NULL);
+		if (re && re->status == AEDESK__STATUS__UNAUTHENTICATED && !src->warned_credential) {
+			log_warn("%s refuses our Replay: %s (is %s/service.token there and current?)", src->name,
+			    re->message, s->keys_dir);
+			src->warned_credential = 1;
+		}
 		if (!rr) {
 			replay_failed(src, "bad reply");
 			wire_free(re ? &re->base : NULL);
@@ -1041,6 +1075,17 @@ static void replay_from(svc *s, struct source *src)
 static void serve_replay(svc *s, struct item *it)
 {
 	const Aedesk__Envelope *e = it->env;
+	/* The outbox holds every change, personal data included: only a service may read it. */
+	auth_caller who;
+	if (keyring_verify(e->token.data, e->token.len, wire_now_ms(), &who) != AUTH_OK ||
+	    !(who.roles & ROLE_SERVICE)) {
+		log_warn("refused a Replay without a valid service credential");
+		pack_reply(s, e, AEDESK__STATUS__UNAUTHENTICATED,
+		    strcmp(i18n_lang(e->lang), "en") == 0 ? "Replay needs the service credential (keys_dir/service.token)"
+							    : "回放需要服务凭据（keys_dir/service.token）",
+		    NULL, NULL, 0, &it->out, &it->outlen);
+		return;
+	}
 	Aedesk__ReplayRequest *rq = (Aedesk__ReplayRequest *)wire_unpack(
 	    &aedesk__replay_request__descriptor, e->payload.data, e->payload.len, NULL);
 	if (!rq) {
@@ -1534,6 +1579,7 @@ static void open_store(svc *s)
 	t[n++] = (store_table){"_reqtime", &s->reqtime};
 	t[n++] = (store_table){"_revoked", &s->revoked};
 	t[n++] = (store_table){"_epoch", &s->epochs};
+	t[n++] = (store_table){"_keys", &s->keys};
 	for (const store_table *p = s->decl->tables; p && p->name && n < 63; p++)
 		t[n++] = *p;
 	t[n] = (store_table){NULL, NULL};
@@ -1550,10 +1596,12 @@ static void open_store(svc *s)
 	if (store_open(&s->store, dir, t, map, err, sizeof err) != 0)
 		log_fatal("%s", err);
 	MDB_txn *txn;
+	keyring_init(s->keys_dir);
 	if (store_read_begin(s->store, &txn) == 0) {
 		s->published_seq = store_get_u64(txn, s->meta, "seq", 0);
 		atomic_store(&s->last_seq, s->published_seq);
 		s->epoch = store_get_u64(txn, s->meta, "epoch", 0);
+		keyring_load(txn, s->keys);
 		store_read_end(s->store, txn);
 	}
 	if (!s->epoch)

@@ -46,6 +46,7 @@
 #include "conf.h"
 #include "envelope.pb-c.h"
 #include "i18n.h"
+#include "security.pb-c.h"
 #include "store.h"
 
 typedef struct svc svc;
@@ -132,6 +133,9 @@ int svc_db_error(svc_req *r, int rc, const char *what);
 int svc_revoke_tokens(svc_req *r, const char *staff_id, int64_t before_ms, const char *reason);
 /* svc_revoked_before: tokens of staff_id issued at or before this time are void (0: none). */
 int64_t svc_revoked_before(svc_req *r, const char *staff_id);
+/* svc_key_rotated records a token key rotation here and emits it for every other
+ * service (registry only; common/keyring.h). */
+int svc_key_rotated(svc_req *r, const Aedesk__KeyRotated *ev);
 /* svc_emit appends an event to the outbox in the request's transaction. */
 int svc_emit(svc_req *r, const ProtobufCMessage *ev);
 

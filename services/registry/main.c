@@ -31,6 +31,7 @@ struct registry registry;
 
 static const struct svc_handler handlers[] = {
 	{&aedesk__login_request__descriptor, registry_login, SVC_PUBLIC},
+	{&aedesk__rotate_key_request__descriptor, registry_rotate_key, SVC_WRITES},
 	{&aedesk__staff_add_request__descriptor, registry_staff_add, SVC_WRITES},
 	{&aedesk__staff_list_request__descriptor, registry_staff_list, 0},
 	{&aedesk__set_password_request__descriptor, registry_set_password, SVC_WRITES},

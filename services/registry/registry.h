@@ -50,6 +50,9 @@ struct registry {
 extern struct registry registry;
 
 int registry_bootstrap(svc *s, svc_req *r);
+/* keys.c: the service credential (at start) and key rotation. */
+int registry_bootstrap_service_token(svc *s);
+int registry_rotate_key(svc_req *r, const ProtobufCMessage *in);
 
 int registry_login(svc_req *r, const ProtobufCMessage *in);
 int registry_staff_add(svc_req *r, const ProtobufCMessage *in);

@@ -66,6 +66,7 @@ int registry_bootstrap(svc *s, svc_req *r)
 		return -1;
 	}
 	sodium_mlock(registry.sk, sizeof registry.sk);
+	registry_bootstrap_service_token(s);
 	registry.token_ttl_ms = conf_int_or_die(c, "token_ttl_s", 12 * 3600, 60, 30 * 86400) * 1000;
 
 	int brc = registry_index_backfill(r->txn);
