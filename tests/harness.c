@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "conf.h"
+#include "keyring.h"
 #include "registry.pb-c.h"
 #include "transport.h"
 #include "wire.h"
@@ -105,6 +106,18 @@ aeclient *h_client(harness *h, const char *service, int timeout_ms)
 		aeclient_set_token(c, h->tok, h->toklen);
 	if (c)
 		aeclient_set_lang(c, "en");
+	return c;
+}
+
+aeclient *h_service_client(harness *h, const char *service, int timeout_ms)
+{
+	aeclient *c = h_client(h, service, timeout_ms);
+	char dir[400];
+	uint8_t tok[4096];
+	snprintf(dir, sizeof dir, "%s/keys", h->home);
+	size_t n = keyring_service_token(dir, tok, sizeof tok);
+	if (c && n)
+		aeclient_set_token(c, tok, n);
 	return c;
 }
 
@@ -312,7 +325,8 @@ int h_cli_err(harness *h, const char *stdin_text, char *out, size_t outlen, char
 int h_call(harness *h, const char *service, const ProtobufCMessage *req,
     const ProtobufCMessageDescriptor *rd, ProtobufCMessage **reply)
 {
-	aeclient *c = h_client(h, service, 30000);
+	aeclient *c = req->descriptor == &aedesk__replay_request__descriptor ? h_service_client(h, service, 30000)
+									      : h_client(h, service, 30000);
 	if (!c)
 		return -1;
 	Aedesk__Status st;

@@ -63,6 +63,9 @@ int h_login_admin(harness *h);
 int h_call(harness *h, const char *service, const ProtobufCMessage *req,
     const ProtobufCMessageDescriptor *rd, ProtobufCMessage **reply);
 aeclient *h_client(harness *h, const char *service, int timeout_ms);
+/* h_service_client: a client carrying the service credential (keys/service.token), the
+ * only token Replay answers; h_call uses it for a ReplayRequest. */
+aeclient *h_service_client(harness *h, const char *service, int timeout_ms);
 /* h_last_seq: a service's newest outbox seq, or (cursor_of set) its cursor for that source. */
 uint64_t h_last_seq(harness *h, const char *service, const char *cursor_of);
 /* h_wait_consumer waits until consumer has applied everything source has, in the source

@@ -722,7 +722,7 @@ static void event_key(const Aedesk__Envelope *e)
 /* read_outbox replays svc's whole outbox from seq 1; returns how many events, -1 on a gap. */
 static long read_outbox(const char *svc, uint64_t last)
 {
-	aeclient *c = h_client(&H, svc, 30000);
+	aeclient *c = h_service_client(&H, svc, 30000);
 	uint64_t next = 1;
 	long n = 0;
 	while (c && next <= last) {
