@@ -565,7 +565,14 @@ static int handle_request(svc *s, MDB_txn *txn, struct item *it)
 		atomic_fetch_add(&s->errors, 1);
 		it->handler = (int)(h - s->decl->handlers);
 		it->failed = 1;
-		return 0;
+		/* The audit trail (common/refusal.c): who is unknown, so "-". */
+		static const auth_caller anon = {.id = "-"};
+		r.txn = txn;
+		r.caller = &anon;
+		svc_record_refusal(&r, e->type, "", AEDESK__STATUS__UNAUTHENTICATED,
+		    denied == MSG_TOKEN_BAD ? "bad token" : denied == MSG_TOKEN_EXPIRED ? "expired token"
+			: denied == MSG_TOKEN_REVOKED ? "revoked token" : "no token");
+		return r.map_full ? -1 : 0;
 	}
 	it->handler = (int)(h - s->decl->handlers);
 	if (!(h->flags & SVC_PUBLIC))
@@ -617,6 +624,20 @@ static int handle_request(svc *s, MDB_txn *txn, struct item *it)
 		r.reply_type = NULL;
 		log_info("req=%s %s by %s: %s", r.rid, wire_short_name(e->type),
 		    r.caller ? r.caller->id : "-", aedesk__status__descriptor.values[r.status].name);
+		if (r.status == AEDESK__STATUS__PERMISSION_DENIED || r.status == AEDESK__STATUS__UNAUTHENTICATED) {
+			/* Undone above; now recorded in the batch, outside the handler's changes. */
+			static const auth_caller anon = {.id = "-"};
+			const char *who = r.caller ? r.caller->id : r.refused_subject;
+			if (!r.caller)
+				r.caller = &anon;
+			r.txn = txn;
+			svc_record_refusal(&r, e->type, who, (int)r.status,
+			    r.status == AEDESK__STATUS__PERMISSION_DENIED ? "permission"
+			    : r.refused_subject[0]			      ? "login failed"
+									      : "unauthenticated");
+			if (r.map_full)
+				return -1;
+		}
 	}
 	pack_reply(s, e, r.status, r.message, r.reply_type, r.reply, r.reply_len, &it->out, &it->outlen);
 	free(r.reply);

@@ -67,6 +67,9 @@ typedef struct svc_req {
 	size_t reply_len;
 	const char *reply_type;
 	int map_full;                   /* an MDB_MAP_FULL was seen: the batch is redone */
+	/* A refused login: the account it named, set by the handler only when that account
+	 * exists; the AccessRefused event of the audit trail carries it (common/refusal.c). */
+	char refused_subject[64];
 } svc_req;
 
 typedef int (*svc_handler_fn)(svc_req *r, const ProtobufCMessage *in);
@@ -136,6 +139,8 @@ int64_t svc_revoked_before(svc_req *r, const char *staff_id);
 /* svc_key_rotated records a token key rotation here and emits it for every other
  * service (registry only; common/keyring.h). */
 int svc_key_rotated(svc_req *r, const Aedesk__KeyRotated *ev);
+/* svc_record_refusal: an AccessRefused event for the audit trail (rate-limited; skeleton). */
+int svc_record_refusal(svc_req *r, const char *action, const char *staff_id, int status, const char *reason);
 /* svc_emit appends an event to the outbox in the request's transaction. */
 int svc_emit(svc_req *r, const ProtobufCMessage *ev);
 

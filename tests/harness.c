@@ -19,6 +19,7 @@
 #include "conf.h"
 #include "keyring.h"
 #include "registry.pb-c.h"
+#include "security.pb-c.h"
 #include "transport.h"
 #include "wire.h"
 
@@ -401,6 +402,39 @@ uint64_t h_last_seq(harness *h, const char *service, const char *cursor_of)
 {
 	uint64_t epoch;
 	return seq_epoch(h, service, cursor_of, &epoch);
+}
+
+long h_audit_events(harness *h, const char *service)
+{
+	aeclient *c = h_service_client(h, service, 30000);
+	uint64_t next = 1;
+	long n = 0;
+	for (int more = 1; c && more;) {
+		Aedesk__ReplayRequest q = AEDESK__REPLAY_REQUEST__INIT;
+		q.from_seq = next;
+		Aedesk__Status st;
+		char msg[256];
+		Aedesk__ReplayReply *r = NULL;
+		if (aeclient_call(c, &q.base, &aedesk__replay_reply__descriptor, &st, msg, sizeof msg,
+			(ProtobufCMessage **)&r) != 0 || st != AEDESK__STATUS__OK || !r) {
+			wire_free(r ? &r->base : NULL);
+			n = -1;
+			break;
+		}
+		for (size_t i = 0; i < r->n_events; i++) {
+			Aedesk__Envelope *e = wire_envelope_unpack(r->events[i].data, r->events[i].len, NULL);
+			if (e && (strcmp(e->type, aedesk__access_refused__descriptor.name) == 0 ||
+				     strcmp(e->type, aedesk__login_succeeded__descriptor.name) == 0))
+				n++;
+			if (e)
+				next = e->seq + 1;
+			wire_free(e ? &e->base : NULL);
+		}
+		more = r->n_events > 0 && next <= r->last_seq;
+		wire_free(&r->base);
+	}
+	aeclient_close(c);
+	return n;
 }
 
 int h_wait_consumer(harness *h, const char *consumer, const char *source, int ms)

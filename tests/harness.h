@@ -68,6 +68,9 @@ aeclient *h_client(harness *h, const char *service, int timeout_ms);
 aeclient *h_service_client(harness *h, const char *service, int timeout_ms);
 /* h_last_seq: a service's newest outbox seq, or (cursor_of set) its cursor for that source. */
 uint64_t h_last_seq(harness *h, const char *service, const char *cursor_of);
+/* h_audit_events: how many events in a service's outbox are the audit trail's own
+ * (AccessRefused, LoginSucceeded) rather than state changes; -1 on no answer. */
+long h_audit_events(harness *h, const char *service);
 /* h_wait_consumer waits until consumer has applied everything source has, in the source
  * store's epoch; -1 after ms. */
 int h_wait_consumer(harness *h, const char *consumer, const char *source, int ms);

@@ -210,11 +210,23 @@ int registry_login(svc_req *r, const ProtobufCMessage *in)
 		}
 		f->count++;
 		log_warn("req=%s login refused for '%s' (%d in a row)", r->rid, q->staff_id, f->count);
+		if (found) /* the audit trail names only accounts that exist, never a typed guess */
+			snprintf(r->refused_subject, sizeof r->refused_subject, "%s", st->id);
 		wire_free(st ? &st->base : NULL);
 		return svc_fail(r, AEDESK__STATUS__UNAUTHENTICATED, MSG_LOGIN_FAILED);
 	}
 	f->count = 0;
 	int rc = issue_token(r, st);
+	if (rc == 0) {
+		/* The audit trail: a login, by the one who logged in. */
+		auth_caller me = {.roles = 0};
+		snprintf(me.id, sizeof me.id, "%s", st->id);
+		Aedesk__LoginSucceeded ev = AEDESK__LOGIN_SUCCEEDED__INIT;
+		ev.staff_id = st->id;
+		r->caller = &me;
+		rc = svc_emit(r, &ev.base);
+		r->caller = NULL;
+	}
 	if (rc == 0)
 		log_info("req=%s %s logged in", r->rid, st->id);
 	wire_free(&st->base);
