@@ -21,6 +21,7 @@
 #include "registry.pb-c.h"
 #include "scheduler.pb-c.h"
 #include "scorer.pb-c.h"
+#include "security.pb-c.h"
 #include "status.pb-c.h"
 #include "wire.h"
 
