@@ -31,6 +31,7 @@
 #include "registry.pb-c.h"
 #include "scheduler.pb-c.h"
 #include "text.h"
+#include "transport.h"
 #include "wire.h"
 
 CLI_COMMAND("inbox", cmd_inbox, 40, "收件箱：提醒与通知（aedesk inbox --help）",
@@ -185,7 +186,7 @@ static int inbox_follow(const char *since, long count, long timeout_s)
 	nng_socket_set(sub, NNG_OPT_SUB_SUBSCRIBE, topic, strlen(topic));
 	nng_socket_set_ms(sub, NNG_OPT_RECVTIMEO, 500);
 	nng_pipe_notify(sub, NNG_PIPE_EV_ADD_POST, on_pipe, NULL);
-	nng_dial(sub, url, NULL, NNG_FLAG_NONBLOCK);
+	transport_dial(sub, url, NULL, NNG_FLAG_NONBLOCK); /* tls+tcp too */
 	long printed = 0;
 	int64_t start = wire_now_ms(), next_poll = 0;
 	catch_up(last, sizeof last, &printed, count);

@@ -38,6 +38,7 @@
 #include <string.h>
 
 #include "status.h"
+#include "transport.h"
 
 #ifndef AEDESK_SERVICE_LIST
 #define AEDESK_SERVICE_LIST "registry,status"
@@ -158,7 +159,7 @@ int status_open(svc *s, svc_req *r)
 		snprintf(topic, sizeof topic, "%s/_heartbeat", status.w[i].name);
 		nng_socket_set(status.sub, NNG_OPT_SUB_SUBSCRIBE, topic, strlen(topic));
 		conf_endpoint(c, status.w[i].name, "pub", url, sizeof url);
-		if ((rv = nng_dial(status.sub, url, NULL, NNG_FLAG_NONBLOCK)) != 0)
+		if ((rv = transport_dial(status.sub, url, NULL, NNG_FLAG_NONBLOCK)) != 0) /* tls+tcp too */
 			log_warn("cannot dial %s for heartbeats: %s", url, nng_strerror(rv));
 	}
 	nng_recv_aio(status.sub, status.aio);

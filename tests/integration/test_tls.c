@@ -21,6 +21,7 @@
 #include "client.h"
 #include "harness.h"
 #include "registry.pb-c.h"
+#include "status.pb-c.h"
 #include "wire.h"
 
 static char out[16384], err[4096];
@@ -124,8 +125,10 @@ TEST(test_services_and_cli_talk_over_tls_and_strangers_get_no_answer)
 	h_conf_add(&h, "tls_key", path);
 	snprintf(path, sizeof path, "%s/tls/ca.pem", h.home);
 	h_conf_add(&h, "tls_ca", path);
-	const char *names[] = {"registry.rep", "registry.pub", "jobs.rep", "jobs.pub"};
-	for (int i = 0; i < 4; i++) {
+	const char *names[] = {"registry.rep", "registry.pub", "jobs.rep", "jobs.pub", "status.rep", "status.pub"};
+	h_conf_add(&h, "services", "registry,jobs,status");
+	h_conf_add(&h, "status.http", "127.0.0.1:0");
+	for (int i = 0; i < 6; i++) {
 		snprintf(url, sizeof url, "tls+tcp://127.0.0.1:%d", free_port());
 		h_conf_add(&h, names[i], url);
 		if (i == 0)
@@ -140,6 +143,32 @@ TEST(test_services_and_cli_talk_over_tls_and_strangers_get_no_answer)
 	CHECK(h_contains(out, "C000001"));
 	CHECK(h_wait_consumer(&h, "jobs", "registry", 20000) == 0);
 	CHECK(h_last_seq(&h, "jobs", "registry") >= 1);
+	/* aedesk-status hears every heartbeat over TLS: all up, none only "asked directly". */
+	CHECK(h_start(&h, "status") == 0);
+	int up = 0;
+	for (int i = 0; i < 100 && !up; i++) {
+		up = h_cli(&h, NULL, out, sizeof out, "--lang", "en", "status", NULL) == 0 &&
+		    !h_contains(out, "asked directly");
+		if (!up)
+			h_sleep_ms(200);
+	}
+	CHECK(up && h_contains(out, "registry") && h_contains(out, "jobs") && h_contains(out, "up"));
+	if (!up)
+		fprintf(stderr, "    status: %s\n", out);
+	/* ...from the heartbeats it subscribed to over TLS. */
+	int heard = 0;
+	for (int i = 0; i < 100 && heard < 3; i++) {
+		Aedesk__StatusRequest sq = AEDESK__STATUS_REQUEST__INIT;
+		Aedesk__StatusReply *sr = NULL;
+		heard = 0;
+		if (h_call(&h, "status", &sq.base, &aedesk__status_reply__descriptor, (ProtobufCMessage **)&sr) == 0 && sr)
+			for (size_t k = 0; k < sr->n_services; k++)
+				heard += sr->services[k]->up && sr->services[k]->known && sr->services[k]->last_seen_ms > 0;
+		wire_free(sr ? &sr->base : NULL);
+		if (heard < 3)
+			h_sleep_ms(200);
+	}
+	CHECK_INT(heard, 3);
 
 	/* Strangers: the right CA but no certificate; a certificate from another CA;
 	 * plain tcp to a TLS port. None gets a single answer. */
