@@ -147,7 +147,7 @@ TEST(test_rotate_key_logs_nobody_out_and_retires_the_old_key_after_its_grace)
 
 	CHECK(h_login_admin(&h) == 0);
 	int64_t rotated = wire_now_ms();
-	H_OK(&h, "admin", "rotate-key", "--grace", "6");
+	H_OK(&h, "admin", "rotate-key", "--grace", "8");
 	CHECK(h_contains(out, "rotated") || h_contains(out, "已轮换"));
 	CHECK(read_bytes(path, pk_now, 32) == 0);
 	CHECK(memcmp(pk_now, old_pk, 32) != 0);
@@ -157,10 +157,15 @@ TEST(test_rotate_key_logs_nobody_out_and_retires_the_old_key_after_its_grace)
 	CHECK(wait_all_consumed(&h) == 0);
 
 	/* Inside the grace period: the old tokens work everywhere; one the old key signs
-	 * now is refused everywhere (a stolen key cannot mint). */
-	CHECK(works_everywhere(&h, before, beforelen));
-	CHECK(works_everywhere(&h, adm, admlen));
-	CHECK(works_everywhere(&h, old_tok, oldlen));
+	 * now is refused everywhere (a stolen key cannot mint). On a machine so loaded that
+	 * the grace is nearly over already, the first part is not provable: say so. */
+	if (wire_now_ms() < rotated + 5500) {
+		CHECK(works_everywhere(&h, before, beforelen));
+		CHECK(works_everywhere(&h, adm, admlen));
+		CHECK(works_everywhere(&h, old_tok, oldlen));
+	} else
+		fprintf(stderr, "  note: %lld ms after the rotation already; grace-period checks skipped\n",
+		    (long long)(wire_now_ms() - rotated));
 	size_t mintlen;
 	uint8_t *mint = sign_admin(old_sk, wire_now_ms(), wire_now_ms() + 3600000, &mintlen);
 	CHECK(refused_everywhere(&h, mint, mintlen));
@@ -185,7 +190,7 @@ TEST(test_rotate_key_logs_nobody_out_and_retires_the_old_key_after_its_grace)
 
 	/* After the grace period the old key's tokens are refused, even ones a service
 	 * had verified and cached; the new token still works. */
-	while (wire_now_ms() < rotated + 8000)
+	while (wire_now_ms() < rotated + 9500)
 		h_sleep_ms(100);
 	CHECK(refused_everywhere(&h, before, beforelen));
 	CHECK(refused_everywhere(&h, old_tok, oldlen));
