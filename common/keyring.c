@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,7 +37,7 @@ static struct {
 		int64_t rotated_ms, until_ms;
 	} retired[KEYRING_RETIRED];
 	int nretired;
-	unsigned generation;
+	_Atomic unsigned generation; /* read without the lock on every request */
 } kr = {.mu = PTHREAD_MUTEX_INITIALIZER};
 
 void keyring_fingerprint(const uint8_t pk[32], char out[17])
@@ -65,7 +66,7 @@ static void retire_locked(const uint8_t pk[32], int64_t rotated_ms, int64_t unti
 			if (kr.retired[i].until_ms < slot->until_ms)
 				slot = &kr.retired[i];
 	}
-	kr.generation++;
+	atomic_fetch_add(&kr.generation, 1);
 	memcpy(slot->pk, pk, 32);
 	slot->rotated_ms = rotated_ms;
 	slot->until_ms = until_ms;
@@ -143,13 +144,7 @@ int keyring_apply(MDB_txn *txn, MDB_dbi dbi, const Aedesk__KeyRotated *ev)
 	return 0;
 }
 
-unsigned keyring_generation(void)
-{
-	pthread_mutex_lock(&kr.mu);
-	unsigned g = kr.generation;
-	pthread_mutex_unlock(&kr.mu);
-	return g;
-}
+unsigned keyring_generation(void) { return atomic_load(&kr.generation); }
 
 int keyring_current(uint8_t pk[32])
 {
