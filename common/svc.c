@@ -1458,6 +1458,10 @@ static void open_sockets(svc *s)
 	const char *run = conf_get(s->conf, "run_dir", "/run/aedesk");
 	if (mkdir_parents(run, 0770) != 0)
 		log_fatal("cannot create the run directory %s: %s", run, strerror(errno));
+	struct stat rst; /* the ipc sockets' directory: the aedesk group only (docs/SECURITY.md) */
+	if (stat(run, &rst) == 0 && (rst.st_mode & 0007))
+		log_warn("the run directory %s is open to everyone (mode %03o): make it 0770, group aedesk", run,
+		    (unsigned)(rst.st_mode & 0777));
 	if ((rv = nng_rep0_open(&s->rep)) != 0 || (rv = nng_pub0_open(&s->pub)) != 0)
 		log_fatal("cannot open sockets: %s", nng_strerror(rv));
 	parse_allowed_uids(s);

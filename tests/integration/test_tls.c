@@ -204,7 +204,8 @@ TEST(test_services_and_cli_talk_over_tls_and_strangers_get_no_answer)
 	CHECK_INT(h_teardown(&h), 0);
 }
 
-/* The ipc run directory: the aedesk group may enter it, others may not (0770). */
+/* The ipc run directory: the aedesk group may enter it, others may not (0770); one open
+ * to everyone is reported. */
 TEST(test_ipc_run_directory_is_for_the_aedesk_group_only)
 {
 	harness h;
@@ -215,6 +216,17 @@ TEST(test_ipc_run_directory_is_for_the_aedesk_group_only)
 	struct stat st;
 	CHECK(stat(run, &st) == 0);
 	CHECK_INT((int)(st.st_mode & 0777) & 0007, 0);
+	CHECK_INT(h_teardown(&h), 0);
+
+	/* One left open to everyone is reported at start. */
+	CHECK(h_setup(&h, "tlsrun") == 0);
+	snprintf(run, sizeof run, "%s/run", h.home);
+	CHECK(mkdir(run, 0700) == 0 && chmod(run, 0777) == 0);
+	CHECK(h_start(&h, "registry") == 0);
+	char log[8192] = "", path[512];
+	snprintf(path, sizeof path, "%s/registry.log", h.home);
+	h_read_file(path, log, sizeof log);
+	CHECK(h_contains(log, "open to everyone"));
 	CHECK_INT(h_teardown(&h), 0);
 }
 
