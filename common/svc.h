@@ -33,7 +33,11 @@
  *	Every request except SVC_PUBLIC ones must carry a valid token; the caller's id and
  *	roles reach the handler in r->caller. No token: UNAUTHENTICATED, nothing runs.
  *	Every service but the registry also applies the registry's TokensRevoked events
- *	(an implicit source), so a revoked token is refused everywhere.
+ *	(an implicit source), so a revoked token is refused everywhere, and KeyRotated, so
+ *	a rotated signing key is known everywhere (keyring.h). Replay is answered only to
+ *	the service credential (keys_dir/service.token). A request answered UNAUTHENTICATED
+ *	or PERMISSION_DENIED is recorded as an AccessRefused event for the audit trail
+ *	(refusal.c). Endpoints are listened on and dialed through transport.h (tls+tcp).
  */
 #ifndef AEDESK_SVC_H
 #define AEDESK_SVC_H
