@@ -79,6 +79,12 @@ enum perm_action {
 	PERM_CLIENT_SCORE,       /* client scores and class recommendations to send */
 	PERM_INBOX_READ,         /* reminders and notifications */
 	PERM_SCHEDULER_CLOCK,    /* the scheduler's test clock (the config switch is the guard) */
+	PERM_CALENDAR_LOAD,      /* load a year's official holiday notice */
+	PERM_CALENDAR_EXPORT,    /* someone's reminders and meetings as an iCalendar feed */
+	PERM_PLAN_SUBMIT,        /* hand in one's weekly plan and monthly summary (R-PLAN-1) */
+	PERM_PLAN_READ,          /* see who has not handed them in (R-PLAN-1) */
+	PERM_AUDIT_READ,         /* the audit trail */
+	PERM_KEY_ROTATE,         /* rotate the token signing key */
 	PERM__COUNT
 };
 

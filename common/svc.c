@@ -150,8 +150,7 @@ struct svc {
 	const struct svc_decl *decl;
 	conf *conf;
 	store *store;
-	MDB_dbi outbox, meta, cursor, reqid, reqtime, revoked, epochs;
-	MDB_dbi outbox, meta, cursor, reqid, reqtime, revoked, keys;
+	MDB_dbi outbox, meta, cursor, reqid, reqtime, revoked, epochs, keys;
 	nng_socket rep, pub;
 	struct worker *workers;
 	int nworkers;

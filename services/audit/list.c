@@ -17,6 +17,7 @@
 #include "audit.h"
 #include "store.h"
 #include "wire.h"
+#include "perm.h"
 
 #define LIST_DEFAULT 50
 #define LIST_MAX 1000
@@ -34,9 +35,8 @@ static int by_staff_too(const Aedesk__AuditEntry *en, const char *staff)
 int audit_list(svc_req *r, const ProtobufCMessage *in)
 {
 	const Aedesk__AuditListRequest *q = (const Aedesk__AuditListRequest *)in;
-	if (!svc_has_role(r, ROLE_AD | ROLE_ADMIN))
-		return svc_failf(r, AEDESK__STATUS__PERMISSION_DENIED, "您的角色无权查看审计记录（仅客户总监和系统管理员）",
-		    "your role may not read the audit trail (AD and admin only)");
+	if (perm_check(r, PERM_AUDIT_READ, NULL))
+		return -1;
 	if (strlen(q->client_id) > 64 || strlen(q->staff_id) > 64)
 		return svc_failf(r, AEDESK__STATUS__INVALID_ARGUMENT, "客户或员工编号过长", "client or staff id too long");
 	if (q->page.len && (q->page.len < 16 || q->page.len > 16 + 64))

@@ -23,6 +23,7 @@
 #include "log.h"
 #include "registry.h"
 #include "wire.h"
+#include "perm.h"
 
 static struct {
 	char rid[33];
@@ -43,9 +44,8 @@ int registry_bootstrap_service_token(svc *s)
 int registry_rotate_key(svc_req *r, const ProtobufCMessage *in)
 {
 	const Aedesk__RotateKeyRequest *q = (const Aedesk__RotateKeyRequest *)in;
-	if (!svc_has_role(r, ROLE_ADMIN))
-		return svc_failf(r, AEDESK__STATUS__PERMISSION_DENIED, "您的角色无权轮换令牌密钥（仅系统管理员）",
-		    "your role may not rotate the token key (admin only)");
+	if (perm_check(r, PERM_KEY_ROTATE, NULL))
+		return -1;
 	if (q->grace_s < -1 || q->grace_s > 30 * 86400)
 		return svc_failf(r, AEDESK__STATUS__INVALID_ARGUMENT,
 		    "--grace 须为 -1（旧密钥立即作废）到 2592000 秒，而不是 %lld",

@@ -30,6 +30,7 @@
 #include "log.h"
 #include "sched.h"
 #include "wire.h"
+#include "perm.h"
 
 #define EXPORT_MAX 2000
 
@@ -180,9 +181,8 @@ static int replan(svc_req *r, unsigned *cancelled)
 int sched_calendar_load(svc_req *r, const ProtobufCMessage *in)
 {
 	const Aedesk__CalendarLoadRequest *q = (const Aedesk__CalendarLoadRequest *)in;
-	if (!svc_has_role(r, ROLE_AD | ROLE_ADMIN))
-		return svc_failf(r, AEDESK__STATUS__PERMISSION_DENIED, "只有客户总监或管理员可以载入节假日通知",
-		    "only an AD or an admin can load a holiday notice");
+	if (perm_check(r, PERM_CALENDAR_LOAD, NULL))
+		return -1;
 	size_t nl = strlen(q->name);
 	if (!nl || nl > 100 || strchr(q->name, '/'))
 		return svc_failf(r, AEDESK__STATUS__INVALID_ARGUMENT, "请给出通知的文件名（不超过 100 字节，如 2028.json）",
@@ -349,12 +349,7 @@ static void event(struct buf *b, const char *uid, int64_t stamp, int64_t start, 
 
 static int may_see(svc_req *r, const char *who)
 {
-	if (strcmp(who, r->caller->id) == 0 || svc_has_role(r, ROLE_AD | ROLE_ADMIN))
-		return 1;
-	Aedesk__Staff *s = sched_staff(r->txn, who);
-	int ok = s && strcmp(s->manager, r->caller->id) == 0;
-	wire_free(s ? &s->base : NULL);
-	return ok;
+	return perm_allows(r, PERM_CALENDAR_EXPORT, who);
 }
 
 int sched_calendar_export(svc_req *r, const ProtobufCMessage *in)

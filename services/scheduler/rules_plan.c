@@ -24,6 +24,7 @@
 #include "civil.h"
 #include "sched.h"
 #include "wire.h"
+#include "perm.h"
 
 static void week_str(int yw, char *buf, size_t len) { snprintf(buf, len, "%04d-W%02d", yw / 100, yw % 100); }
 
@@ -135,9 +136,8 @@ static int parse_month(const char *s)
 int sched_plan_submit(svc_req *r, const ProtobufCMessage *in)
 {
 	const Aedesk__PlanSubmitRequest *q = (const Aedesk__PlanSubmitRequest *)in;
-	if (!svc_has_role(r, ROLE_AE | ROLE_AM))
-		return svc_failf(r, AEDESK__STATUS__PERMISSION_DENIED, "只有 AE 和 AM 提交工作计划和月度总结",
-		    "only AEs and AMs hand in work plans and monthly summaries");
+	if (perm_check(r, PERM_PLAN_SUBMIT, r->caller->id))
+		return -1;
 	int week = strcmp(q->kind, "week") == 0;
 	if (!week && strcmp(q->kind, "month") != 0)
 		return svc_failf(r, AEDESK__STATUS__INVALID_ARGUMENT, "kind 须为 week（周计划）或 month（月度总结），而不是 \"%s\"",
@@ -206,7 +206,8 @@ int sched_plan_missing(svc_req *r, const ProtobufCMessage *in)
 		int lw = last_workday_of_month(today);
 		month_str(lw >= 0 && today >= lw ? today : civil_to_days(y, m, 1) - 1, mo, sizeof mo);
 	}
-	int everyone = svc_has_role(r, ROLE_AD | ROLE_ADMIN);
+	if (perm_check(r, PERM_PLAN_READ, NULL))
+		return -1;
 	Aedesk__PlanMissingReply rep = AEDESK__PLAN_MISSING_REPLY__INIT;
 	rep.week = wk;
 	rep.month = mo;
@@ -221,7 +222,7 @@ int sched_plan_missing(svc_req *r, const ProtobufCMessage *in)
 	for (rc = mdb_cursor_get(c, &kv, &vv, MDB_FIRST); rc == 0; rc = mdb_cursor_get(c, &kv, &vv, MDB_NEXT)) {
 		Aedesk__Staff *s = (Aedesk__Staff *)wire_unpack(&aedesk__staff__descriptor, vv.mv_data, vv.mv_size, NULL);
 		int in_scope = s && !s->disabled && sched_staff_has(s, "ae") &&
-		    (everyone || strcmp(s->id, r->caller->id) == 0 || strcmp(s->manager, r->caller->id) == 0);
+		    perm_allows(r, PERM_PLAN_READ, s->id);
 		int wp = in_scope && sched_plan_in(r->txn, "week", wk, s->id);
 		int ms = in_scope && sched_plan_in(r->txn, "month", mo, s->id);
 		if (!in_scope || (!q->all && wp && ms)) {

@@ -38,6 +38,7 @@
 #include "civil.h"
 #include "money.h"
 #include "scorer.h"
+#include "perm.h"
 #include "wire.h"
 
 const struct sc_measure sc_measures[SC_NMEASURES] = {
@@ -594,7 +595,7 @@ static int team_members(MDB_txn *txn, const char *am, strset *out)
 		int ae = 0;
 		for (size_t i = 0; i < st->n_roles; i++)
 			ae |= strcmp(st->roles[i], "ae") == 0;
-		if (ae && sc_manages(txn, am, st->id))
+		if (ae && perm_is_above(txn, am, st->id))
 			rc = strset_add(out, st->id);
 		wire_free(&st->base);
 	}

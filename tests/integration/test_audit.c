@@ -74,7 +74,7 @@ TEST(test_audit_lists_changes_refusals_and_logins_for_ad_and_admin_only)
 	    "喜欢普洱茶");
 	CHECK(h_login(&h, "li.ae", "pass-ae-456") == 0);
 	H_REFUSED(&h, "NOT_FOUND", "K000001", "contact", "show", "K000001"); /* not hers: not even its existence */
-	H_REFUSED(&h, "PERMISSION_DENIED", "仅系统管理员", "admin", "rotate-key");
+	H_REFUSED(&h, "PERMISSION_DENIED", "无权轮换令牌签名密钥", "admin", "rotate-key");
 	h.toklen = 0;
 	Aedesk__ClientListRequest cl = AEDESK__CLIENT_LIST_REQUEST__INIT;
 	CHECK_INT(h_call(&h, "registry", &cl.base, &aedesk__client_list_reply__descriptor, NULL),

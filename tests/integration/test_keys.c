@@ -140,7 +140,7 @@ TEST(test_rotate_key_logs_nobody_out_and_retires_the_old_key_after_its_grace)
 	size_t admlen = h.toklen;
 	memcpy(adm, h.tok, admlen);
 	CHECK(h_login(&h, "zhao.ad", "pass-ad-123") == 0);
-	H_REFUSED(&h, "PERMISSION_DENIED", "仅系统管理员", "admin", "rotate-key");
+	H_REFUSED(&h, "PERMISSION_DENIED", "无权轮换令牌签名密钥", "admin", "rotate-key");
 	uint8_t pk_now[32];
 	CHECK(read_bytes(path, pk_now, 32) == 0);
 	CHECK(memcmp(pk_now, old_pk, 32) == 0);

@@ -66,7 +66,7 @@ TEST(test_R_PLAN_1_weekly_plan_and_monthly_summary)
 	H_REFUSED(&h, "INVALID_ARGUMENT", "不能为空", "plan", "submit", "--week", "2026-W10", "--text", "  \n");
 	CHECK_INT(h_cli(&h, NULL, out, sizeof out, "plan", "submit", "--week", "2026-W10", NULL), 2);
 	as(&h, "wu.cd");
-	H_REFUSED(&h, "PERMISSION_DENIED", "AE", "plan", "submit", "--week", "2026-W10", "--text", "计划");
+	H_REFUSED(&h, "PERMISSION_DENIED", "无权提交", "plan", "submit", "--week", "2026-W10", "--text", "计划");
 	as(&h, "qian.am");
 	H_OK(&h, "--json", "plan", "missing", "--week", "2026-W10", "--month", "2026-03");
 	CHECK(h_contains(out, "sun.ae") && h_contains(out, "li.ae") && !h_contains(out, "wu.ae"));
