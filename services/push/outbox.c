@@ -1,0 +1,507 @@
+/*
+ * NAME
+ *	outbox.c - from a notification to a delivery, and deliveries to the sender threads
+ *
+ * DESCRIPTION
+ *	push_on_notification applies the scheduler's Notification event: one PushDelivery
+ *	per webhook it goes to (the staff member's own, "staff:<id>", and the team's of
+ *	their AM, "team:<manager>"), written in the transaction that moves the cursor, so a
+ *	notification is queued exactly once, across restarts too. A disabled staff member's
+ *	notifications are not pushed.
+ *
+ *	push_tick (the main loop, every tick_ms) first records what the sender threads
+ *	report: taken -> "sent" (PushSent); not taken -> attempts + 1 and the next try after
+ *	push.retry_base_ms doubling per attempt up to push.retry_max_ms (PushRetry), or
+ *	"failed" once the delivery is push.give_up_days old (PushGaveUp). Then it hands out
+ *	what is due, in seq order per webhook, one at a time per webhook (a later message
+ *	never overtakes an earlier one), within each webhook's rate limits (a sliding
+ *	minute and second, counting every attempt), and outside quiet hours unless the
+ *	notification's rule is urgent (push.urgent_rules, default ALERT: a service is down).
+ *
+ *	At least once at the HTTP boundary: a message the platform took but whose outcome
+ *	the tick had not yet committed (at most a tick, ~50 ms, per message in flight) is
+ *	sent again after a crash. Nothing else is sent twice, and nothing is lost.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "push.h"
+#include "wire.h"
+
+#define DAY_MS (86400000LL)
+
+static int get_staff(MDB_txn *txn, const char *id, Aedesk__Staff **out)
+{
+	*out = NULL;
+	if (!id[0])
+		return MDB_NOTFOUND;
+	return store_get_msg(txn, push.staff, id, strlen(id), &aedesk__staff__descriptor, (ProtobufCMessage **)out);
+}
+
+int push_on_staff_added(svc_req *r, const ProtobufCMessage *ev)
+{
+	const Aedesk__StaffAdded *e = (const Aedesk__StaffAdded *)ev;
+	if (!e->staff || !e->staff->id[0])
+		return 0;
+	Aedesk__Staff s = *e->staff;
+	s.password_hash = (char *)"";
+	int rc = store_put_msg(r->txn, push.staff, s.id, strlen(s.id), &s.base, 0);
+	return rc ? svc_db_error(r, rc, "staff") : 0;
+}
+
+int push_on_staff_disabled(svc_req *r, const ProtobufCMessage *ev)
+{
+	const Aedesk__StaffDisabled *e = (const Aedesk__StaffDisabled *)ev;
+	Aedesk__Staff *s;
+	if (get_staff(r->txn, e->staff_id, &s) != 0)
+		return 0;
+	s->disabled = e->disabled;
+	int rc = store_put_msg(r->txn, push.staff, s->id, strlen(s->id), &s->base, 0);
+	wire_free(&s->base);
+	return rc ? svc_db_error(r, rc, "staff") : 0;
+}
+
+static int urgent_rule(const char *rule)
+{
+	size_t rl = strlen(rule);
+	if (!rl)
+		return 0;
+	for (const char *p = push.urgent_rules; *p;) {
+		const char *e = strchr(p, ',');
+		size_t n = e ? (size_t)(e - p) : strlen(p);
+		while (n && *p == ' ')
+			p++, n--;
+		while (n && p[n - 1] == ' ')
+			n--;
+		if (n == rl && strncmp(p, rule, n) == 0)
+			return 1;
+		if (!e)
+			break;
+		p = e + 1;
+	}
+	return 0;
+}
+
+int push_in_quiet(int64_t now_ms)
+{
+	if (push.quiet_from < 0 || push.quiet_from == push.quiet_to)
+		return 0;
+	int64_t t = now_ms + push.tz_ms;
+	int m = (int)(((t / 60000) % 1440 + 1440) % 1440);
+	if (push.quiet_from < push.quiet_to)
+		return m >= push.quiet_from && m < push.quiet_to;
+	return m >= push.quiet_from || m < push.quiet_to; /* across midnight */
+}
+
+int push_enqueue(svc_req *r, const Aedesk__PushHook *h, const char *notification_id,
+    const char *staff_id, const char *rule, const char *text, int urgent, Aedesk__PushDelivery **out)
+{
+	uint64_t seq = store_get_u64(r->txn, push.meta, "seq", 0) + 1;
+	Aedesk__PushDelivery d = AEDESK__PUSH_DELIVERY__INIT;
+	d.seq = seq;
+	d.hook_id = h->id;
+	d.kind = h->kind;
+	d.notification_id = (char *)notification_id;
+	d.staff_id = (char *)staff_id;
+	d.rule = (char *)rule;
+	d.text = (char *)text;
+	d.urgent = urgent;
+	d.created_ms = r->now_ms;
+	d.state = (char *)"pending";
+	uint8_t k[8];
+	store_be64(k, seq);
+	int rc;
+	MDB_val kv = {8, k}, vv = {0, (void *)""};
+	if ((rc = store_put_u64(r->txn, push.meta, "seq", seq)) != 0 ||
+	    (rc = store_put_msg(r->txn, push.out, k, 8, &d.base, 0)) != 0 ||
+	    (rc = mdb_put(r->txn, push.pending, &kv, &vv, 0)) != 0)
+		return svc_db_error(r, rc, "push outbox");
+	push.dirty = 1;
+	if (out) {
+		uint8_t *b;
+		size_t bl;
+		*out = NULL;
+		if (wire_pack(&d.base, &b, &bl) == 0) {
+			*out = (Aedesk__PushDelivery *)wire_unpack(&aedesk__push_delivery__descriptor, b, bl, NULL);
+			free(b);
+		}
+	}
+	return 0;
+}
+
+/* queue_to queues a notification to one webhook, if that webhook exists. */
+static int queue_to(svc_req *r, const char *hook_id, const Aedesk__Notification *n, const char *text)
+{
+	Aedesk__PushHook *h;
+	int rc = store_get_msg(r->txn, push.hooks, hook_id, strlen(hook_id), &aedesk__push_hook__descriptor,
+	    (ProtobufCMessage **)&h);
+	if (rc == MDB_NOTFOUND)
+		return 0;
+	if (rc)
+		return svc_db_error(r, rc, "hooks");
+	rc = push_enqueue(r, h, n->id, n->staff_id, n->rule, text, urgent_rule(n->rule), NULL);
+	wire_free(&h->base);
+	return rc;
+}
+
+int push_on_notification(svc_req *r, const ProtobufCMessage *ev)
+{
+	const Aedesk__Notification *n = (const Aedesk__Notification *)ev;
+	if (!n->staff_id[0] || !n->text[0])
+		return 0;
+	Aedesk__Staff *s = NULL;
+	get_staff(r->txn, n->staff_id, &s);
+	if (s && s->disabled) {
+		wire_free(&s->base);
+		return 0;
+	}
+	int zh = !(n->text[0] & 0x80) ? 0 : 1; /* the text is already in the person's language */
+	const char *late = n->late ? (zh ? "（迟到）" : " (late)") : "";
+	char hook[96], own[2048], team[2304];
+	snprintf(own, sizeof own, "%s%s%s", push.prefix, n->text, late);
+	snprintf(team, sizeof team, "%s%s%s%s%s%s", push.prefix, s && s->name[0] ? s->name : n->staff_id,
+	    s && s->name[0] ? (zh ? "（" : " (") : "", s && s->name[0] ? n->staff_id : "",
+	    s && s->name[0] ? (zh ? "）：" : "): ") : (zh ? "：" : ": "), n->text);
+	snprintf(team + strlen(team), sizeof team - strlen(team), "%s", late);
+	snprintf(hook, sizeof hook, "staff:%s", n->staff_id);
+	int rc = queue_to(r, hook, n, own);
+	if (rc == 0 && s && s->manager[0]) {
+		snprintf(hook, sizeof hook, "team:%s", s->manager);
+		rc = queue_to(r, hook, n, team);
+	}
+	wire_free(s ? &s->base : NULL);
+	return rc;
+}
+
+/* ---- the tick ---- */
+
+static int inflight_has(uint64_t seq)
+{
+	for (int i = 0; i < push.ninflight; i++)
+		if (push.inflight[i] == seq)
+			return 1;
+	return 0;
+}
+
+static void inflight_del(uint64_t seq)
+{
+	for (int i = 0; i < push.ninflight; i++)
+		if (push.inflight[i] == seq) {
+			push.inflight[i] = push.inflight[--push.ninflight];
+			return;
+		}
+}
+
+static struct push_rate *rate_of(const char *hook_id)
+{
+	for (int i = 0; i < push.nrates; i++)
+		if (strcmp(push.rates[i].hook_id, hook_id) == 0)
+			return &push.rates[i];
+	struct push_rate *nr = realloc(push.rates, (size_t)(push.nrates + 1) * sizeof *nr);
+	if (!nr)
+		return NULL;
+	push.rates = nr;
+	struct push_rate *p = &push.rates[push.nrates++];
+	memset(p, 0, sizeof *p);
+	snprintf(p->hook_id, sizeof p->hook_id, "%s", hook_id);
+	return p;
+}
+
+static void rate_record(const char *hook_id, int64_t t)
+{
+	struct push_rate *p = rate_of(hook_id);
+	if (!p)
+		return;
+	p->t[p->head] = t;
+	p->head = (p->head + 1) % PUSH_RATE_SLOTS;
+	if (p->n < PUSH_RATE_SLOTS)
+		p->n++;
+}
+
+/* rate_ok: another send to this webhook now stays within its per-minute and per-second limits. */
+static int rate_ok(const char *hook_id, const char *kind, int64_t now)
+{
+	int k = push_kind_index(kind);
+	struct push_rate *p = rate_of(hook_id);
+	if (!p || k < 0)
+		return 1;
+	int min = 0, sec = 0;
+	for (int i = 0; i < p->n; i++) {
+		int64_t t = p->t[i];
+		if (t > now - 60000 && t <= now)
+			min++;
+		if (t > now - 1000 && t <= now)
+			sec++;
+	}
+	if (push.per_min[k] > 0 && min >= push.per_min[k])
+		return 0;
+	if (push.per_s[k] > 0 && sec >= push.per_s[k])
+		return 0;
+	return 1;
+}
+
+/* load_rates: after a start, the attempts of the last minute count against the limits. */
+static void load_rates(MDB_txn *txn, int64_t now)
+{
+	MDB_cursor *c;
+	MDB_val kv, vv;
+	push.rates_loaded = 1;
+	if (mdb_cursor_open(txn, push.out, &c) != 0)
+		return;
+	for (int rc = mdb_cursor_get(c, &kv, &vv, MDB_FIRST); rc == 0; rc = mdb_cursor_get(c, &kv, &vv, MDB_NEXT)) {
+		Aedesk__PushDelivery *d = (Aedesk__PushDelivery *)wire_unpack(&aedesk__push_delivery__descriptor,
+		    vv.mv_data, vv.mv_size, NULL);
+		if (d && d->last_try_ms > now - 60000)
+			rate_record(d->hook_id, d->last_try_ms);
+		wire_free(d ? &d->base : NULL);
+	}
+	mdb_cursor_close(c);
+}
+
+static int put_delivery(svc_req *r, const Aedesk__PushDelivery *d, int still_pending)
+{
+	uint8_t k[8];
+	store_be64(k, d->seq);
+	int rc = store_put_msg(r->txn, push.out, k, 8, &d->base, 0);
+	if (rc == 0 && !still_pending) {
+		MDB_val kv = {8, k};
+		rc = mdb_del(r->txn, push.pending, &kv, NULL);
+		if (rc == MDB_NOTFOUND)
+			rc = 0;
+	}
+	return rc ? svc_db_error(r, rc, "push outbox") : 0;
+}
+
+static int64_t backoff_ms(uint32_t attempts)
+{
+	int64_t b = push.retry_base_ms;
+	for (uint32_t i = 1; i < attempts && b < push.retry_max_ms; i++)
+		b *= 2;
+	return b < push.retry_max_ms ? b : push.retry_max_ms;
+}
+
+/* give_up marks a delivery failed for good (it stays listed in `aedesk push status`). */
+static int give_up(svc_req *r, Aedesk__PushDelivery *d, const char *why)
+{
+	d->state = (char *)"failed";
+	d->done_ms = r->now_ms;
+	d->last_error = (char *)why;
+	int rc = put_delivery(r, d, 0);
+	if (rc)
+		return rc;
+	Aedesk__PushGaveUp ev = AEDESK__PUSH_GAVE_UP__INIT;
+	ev.seq = d->seq;
+	ev.hook_id = d->hook_id;
+	ev.notification_id = d->notification_id;
+	ev.attempts = d->attempts;
+	ev.error = (char *)why;
+	log_warn("push %" PRIu64 " to %s given up after %u attempts: %s", d->seq, d->hook_id, d->attempts, why);
+	return svc_emit(r, &ev.base);
+}
+
+/*
+ * record applies one sender outcome; *wrote says whether it changed the store (0: the
+ * outcome is there already, from an earlier tick whose commit did happen).
+ */
+static int record(svc_req *r, struct push_job *j, int *wrote)
+{
+	*wrote = 0;
+	uint8_t k[8];
+	store_be64(k, j->seq);
+	Aedesk__PushDelivery *d;
+	int rc = store_get_msg(r->txn, push.out, k, 8, &aedesk__push_delivery__descriptor, (ProtobufCMessage **)&d);
+	if (rc == MDB_NOTFOUND)
+		return 0;
+	if (rc)
+		return svc_db_error(r, rc, "push outbox");
+	if (strcmp(d->state, "pending") != 0 || (j->attempts_after && d->attempts >= j->attempts_after)) {
+		wire_free(&d->base);
+		return 0;
+	}
+	*wrote = 1;
+	d->attempts++;
+	j->attempts_after = d->attempts;
+	d->last_try_ms = r->now_ms;
+	if (j->ok) {
+		d->state = (char *)"sent";
+		d->done_ms = r->now_ms;
+		d->last_error = (char *)"";
+		if ((rc = put_delivery(r, d, 0)) == 0) {
+			Aedesk__PushSent ev = AEDESK__PUSH_SENT__INIT;
+			ev.seq = d->seq;
+			ev.hook_id = d->hook_id;
+			ev.notification_id = d->notification_id;
+			ev.attempts = d->attempts;
+			rc = svc_emit(r, &ev.base);
+		}
+	} else if (r->now_ms - d->created_ms >= push.give_up_ms) {
+		rc = give_up(r, d, j->why);
+	} else {
+		d->next_ms = r->now_ms + backoff_ms(d->attempts);
+		d->last_error = j->why;
+		if ((rc = put_delivery(r, d, 1)) == 0) {
+			Aedesk__PushRetry ev = AEDESK__PUSH_RETRY__INIT;
+			ev.seq = d->seq;
+			ev.hook_id = d->hook_id;
+			ev.attempts = d->attempts;
+			ev.error = j->why;
+			ev.next_ms = d->next_ms;
+			rc = svc_emit(r, &ev.base);
+		}
+	}
+	wire_free(&d->base);
+	return rc;
+}
+
+/* dispatch hands out what may go now; at most one message in flight per webhook. */
+static int dispatch(svc_req *r)
+{
+	int64_t now = r->now_ms;
+	int quiet = push_in_quiet(now);
+	MDB_cursor *c;
+	MDB_val kv, vv;
+	int rc = mdb_cursor_open(r->txn, push.pending, &c);
+	if (rc)
+		return svc_db_error(r, rc, "pending");
+	char (*blocked)[96] = NULL;
+	size_t nblocked = 0, cap = 0;
+	for (rc = mdb_cursor_get(c, &kv, &vv, MDB_FIRST); rc == 0 && push.ninflight < PUSH_MAX_INFLIGHT;
+	     rc = mdb_cursor_get(c, &kv, &vv, MDB_NEXT)) {
+		if (kv.mv_size != 8)
+			continue;
+		uint64_t seq = store_from_be64(kv.mv_data);
+		Aedesk__PushDelivery *d;
+		if (store_get_msg(r->txn, push.out, kv.mv_data, 8, &aedesk__push_delivery__descriptor,
+			(ProtobufCMessage **)&d) != 0)
+			continue;
+		int skip = 0, block = 0;
+		for (size_t i = 0; i < nblocked && !skip; i++)
+			skip = strcmp(blocked[i], d->hook_id) == 0;
+		if (skip)
+			;
+		else if (inflight_has(seq) || d->next_ms > now)
+			block = 1;
+		else if (quiet && !d->urgent)
+			; /* held until quiet hours end; an urgent one behind it may go */
+		else if (!rate_ok(d->hook_id, d->kind, now))
+			block = 1;
+		else {
+			Aedesk__PushHook *h;
+			int hr = store_get_msg(r->txn, push.hooks, d->hook_id, strlen(d->hook_id),
+			    &aedesk__push_hook__descriptor, (ProtobufCMessage **)&h);
+			if (hr == MDB_NOTFOUND) {
+				/* The webhook was removed: nowhere to send it (a cursor stays valid
+				 * across a delete in LMDB 0.9.24: MDB_NEXT goes on after it). */
+				hr = give_up(r, d, "webhook removed");
+				wire_free(&d->base);
+				if (hr) {
+					rc = hr;
+					break;
+				}
+				continue;
+			}
+			struct push_job *j = calloc(1, sizeof *j);
+			if (hr == 0 && j) {
+				j->seq = seq;
+				snprintf(j->hook_id, sizeof j->hook_id, "%s", d->hook_id);
+				snprintf(j->kind, sizeof j->kind, "%s", h->kind);
+				j->url = strdup(h->url);
+				j->secret = strdup(h->secret);
+				j->text = strdup(d->text);
+				if (j->url && j->secret && j->text) {
+					push.inflight[push.ninflight++] = seq;
+					rate_record(d->hook_id, now);
+					push_job_submit(j);
+					j = NULL;
+				}
+			}
+			push_job_free(j);
+			wire_free(hr == 0 ? &h->base : NULL);
+			block = 1;
+		}
+		if (block) {
+			if (nblocked == cap) {
+				cap = cap ? cap * 2 : 16;
+				void *nb = realloc(blocked, cap * sizeof *blocked);
+				if (!nb) {
+					wire_free(&d->base);
+					break;
+				}
+				blocked = nb;
+			}
+			snprintf(blocked[nblocked++], sizeof blocked[0], "%s", d->hook_id);
+		}
+		wire_free(&d->base);
+	}
+	mdb_cursor_close(c);
+	free(blocked);
+	return rc == MDB_NOTFOUND ? 0 : rc;
+}
+
+/* prune forgets sent and failed deliveries older than push.keep_days. */
+static int prune(svc_req *r)
+{
+	MDB_cursor *c;
+	MDB_val kv, vv;
+	int rc = mdb_cursor_open(r->txn, push.out, &c), n = 0;
+	if (rc)
+		return svc_db_error(r, rc, "push outbox");
+	for (rc = mdb_cursor_get(c, &kv, &vv, MDB_FIRST); rc == 0 && n < 1000;
+	     rc = mdb_cursor_get(c, &kv, &vv, MDB_NEXT)) {
+		Aedesk__PushDelivery *d = (Aedesk__PushDelivery *)wire_unpack(&aedesk__push_delivery__descriptor,
+		    vv.mv_data, vv.mv_size, NULL);
+		int old = d && strcmp(d->state, "pending") != 0 && d->done_ms < r->now_ms - push.keep_ms;
+		wire_free(d ? &d->base : NULL);
+		if (old && mdb_cursor_del(c, 0) == 0)
+			n++;
+	}
+	mdb_cursor_close(c);
+	return 0;
+}
+
+/*
+ * push_tick records the senders' outcomes and hands out what is due. An outcome stays
+ * in push.recorded until a later tick sees it in the store: if the transaction that
+ * wrote it was not committed (a full map, a failed commit), it is written again.
+ */
+int push_tick(svc *s, svc_req *r)
+{
+	(void)s;
+	int rc = 0, any = 0;
+	if (!push.rates_loaded)
+		load_rates(r->txn, r->now_ms);
+	struct push_job *prev = push.recorded, *done = push_jobs_done(), *keep = NULL;
+	push.recorded = NULL;
+	for (int pass = 0; pass < 2; pass++) {
+		for (struct push_job *j = pass ? done : prev, *n; j; j = n) {
+			n = j->next;
+			int wrote = 1;
+			if (rc == 0)
+				rc = record(r, j, &wrote);
+			inflight_del(j->seq);
+			any = 1;
+			if (wrote || rc) {
+				j->next = keep;
+				keep = j;
+			} else
+				push_job_free(j);
+		}
+	}
+	push.recorded = keep;
+	if (rc)
+		return rc;
+	if (any || push.dirty || r->now_ms >= push.next_scan_ms) {
+		push.dirty = 0;
+		push.next_scan_ms = r->now_ms + 1000;
+		if ((rc = dispatch(r)) != 0)
+			return rc;
+	}
+	if (r->now_ms >= push.next_prune_ms) {
+		push.next_prune_ms = r->now_ms + 600000;
+		rc = prune(r);
+	}
+	return rc;
+}
