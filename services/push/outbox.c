@@ -7,7 +7,9 @@
  *	per webhook it goes to (the staff member's own, "staff:<id>", and the team's of
  *	their AM, "team:<manager>"), written in the transaction that moves the cursor, so a
  *	notification is queued exactly once, across restarts too. A disabled staff member's
- *	notifications are not pushed.
+ *	notifications are not pushed. The message is the notification's text (already in the
+ *	person's language), after push.prefix, ending with its id ("[N0000012]": what
+ *	`aedesk inbox done` takes); a team's message starts with whose it is.
  *
  *	push_tick (the main loop, every tick_ms) first records what the sender threads
  *	report: taken -> "sent" (PushSent); not taken -> attempts + 1 and the next try after
@@ -158,14 +160,18 @@ int push_on_notification(svc_req *r, const ProtobufCMessage *ev)
 		wire_free(&s->base);
 		return 0;
 	}
-	int zh = !(n->text[0] & 0x80) ? 0 : 1; /* the text is already in the person's language */
+	/* The text is in the person's language (the scheduler's scheduler.lang.<id>); so is
+	 * what push adds to it. */
+	char lk[128];
+	snprintf(lk, sizeof lk, "scheduler.lang.%s", n->staff_id);
+	int zh = strcmp(conf_get(push.conf, lk, "zh"), "en") != 0;
 	const char *late = n->late ? (zh ? "（迟到）" : " (late)") : "";
 	char hook[96], own[2048], team[2304];
-	snprintf(own, sizeof own, "%s%s%s", push.prefix, n->text, late);
+	snprintf(own, sizeof own, "%s%s%s [%s]", push.prefix, n->text, late, n->id);
 	snprintf(team, sizeof team, "%s%s%s%s%s%s", push.prefix, s && s->name[0] ? s->name : n->staff_id,
 	    s && s->name[0] ? (zh ? "（" : " (") : "", s && s->name[0] ? n->staff_id : "",
 	    s && s->name[0] ? (zh ? "）：" : "): ") : (zh ? "：" : ": "), n->text);
-	snprintf(team + strlen(team), sizeof team - strlen(team), "%s", late);
+	snprintf(team + strlen(team), sizeof team - strlen(team), "%s [%s]", late, n->id);
 	snprintf(hook, sizeof hook, "staff:%s", n->staff_id);
 	int rc = queue_to(r, hook, n, own);
 	if (rc == 0 && s && s->manager[0]) {
@@ -284,21 +290,22 @@ static int64_t backoff_ms(uint32_t attempts)
 }
 
 /* give_up marks a delivery failed for good (it stays listed in `aedesk push status`). */
-static int give_up(svc_req *r, Aedesk__PushDelivery *d, const char *why)
+static int give_up(svc_req *r, const Aedesk__PushDelivery *d, const char *why)
 {
-	d->state = (char *)"failed";
-	d->done_ms = r->now_ms;
-	d->last_error = (char *)why;
-	int rc = put_delivery(r, d, 0);
+	Aedesk__PushDelivery w = *d; /* d's strings belong to its unpacking: changed in a copy */
+	w.state = (char *)"failed";
+	w.done_ms = r->now_ms;
+	w.last_error = (char *)why;
+	int rc = put_delivery(r, &w, 0);
 	if (rc)
 		return rc;
 	Aedesk__PushGaveUp ev = AEDESK__PUSH_GAVE_UP__INIT;
-	ev.seq = d->seq;
-	ev.hook_id = d->hook_id;
-	ev.notification_id = d->notification_id;
-	ev.attempts = d->attempts;
+	ev.seq = w.seq;
+	ev.hook_id = w.hook_id;
+	ev.notification_id = w.notification_id;
+	ev.attempts = w.attempts;
 	ev.error = (char *)why;
-	log_warn("push %" PRIu64 " to %s given up after %u attempts: %s", d->seq, d->hook_id, d->attempts, why);
+	log_warn("push %" PRIu64 " to %s given up after %u attempts: %s", w.seq, w.hook_id, w.attempts, why);
 	return svc_emit(r, &ev.base);
 }
 
@@ -322,33 +329,34 @@ static int record(svc_req *r, struct push_job *j, int *wrote)
 		return 0;
 	}
 	*wrote = 1;
-	d->attempts++;
-	j->attempts_after = d->attempts;
-	d->last_try_ms = r->now_ms;
+	Aedesk__PushDelivery w = *d;
+	w.attempts++;
+	j->attempts_after = w.attempts;
+	w.last_try_ms = r->now_ms;
 	if (j->ok) {
-		d->state = (char *)"sent";
-		d->done_ms = r->now_ms;
-		d->last_error = (char *)"";
-		if ((rc = put_delivery(r, d, 0)) == 0) {
+		w.state = (char *)"sent";
+		w.done_ms = r->now_ms;
+		w.last_error = (char *)"";
+		if ((rc = put_delivery(r, &w, 0)) == 0) {
 			Aedesk__PushSent ev = AEDESK__PUSH_SENT__INIT;
-			ev.seq = d->seq;
-			ev.hook_id = d->hook_id;
-			ev.notification_id = d->notification_id;
-			ev.attempts = d->attempts;
+			ev.seq = w.seq;
+			ev.hook_id = w.hook_id;
+			ev.notification_id = w.notification_id;
+			ev.attempts = w.attempts;
 			rc = svc_emit(r, &ev.base);
 		}
-	} else if (r->now_ms - d->created_ms >= push.give_up_ms) {
-		rc = give_up(r, d, j->why);
+	} else if (r->now_ms - w.created_ms >= push.give_up_ms) {
+		rc = give_up(r, &w, j->why);
 	} else {
-		d->next_ms = r->now_ms + backoff_ms(d->attempts);
-		d->last_error = j->why;
-		if ((rc = put_delivery(r, d, 1)) == 0) {
+		w.next_ms = r->now_ms + backoff_ms(w.attempts);
+		w.last_error = j->why;
+		if ((rc = put_delivery(r, &w, 1)) == 0) {
 			Aedesk__PushRetry ev = AEDESK__PUSH_RETRY__INIT;
-			ev.seq = d->seq;
-			ev.hook_id = d->hook_id;
-			ev.attempts = d->attempts;
+			ev.seq = w.seq;
+			ev.hook_id = w.hook_id;
+			ev.attempts = w.attempts;
 			ev.error = j->why;
-			ev.next_ms = d->next_ms;
+			ev.next_ms = w.next_ms;
 			rc = svc_emit(r, &ev.base);
 		}
 	}
