@@ -390,8 +390,13 @@ static int dispatch(svc_req *r)
 			skip = strcmp(blocked[i], d->hook_id) == 0;
 		if (skip)
 			;
-		else if (inflight_has(seq) || d->next_ms > now)
+		else if (inflight_has(seq))
 			block = 1;
+		else if (d->next_ms > now) {
+			block = 1;
+			if (d->next_ms < push.next_scan_ms)
+				push.next_scan_ms = d->next_ms; /* wake for the retry */
+		}
 		else if (quiet && !d->urgent)
 			; /* held until quiet hours end; an urgent one behind it may go */
 		else if (!rate_ok(d->hook_id, d->kind, now))
