@@ -161,7 +161,7 @@ static int rcv_count(struct rcv *rv, const char *path, const char *needle, int s
 }
 
 /* rcv_wait: wait until rcv_count reaches want; 0 when it did (within ms). */
-static int rcv_wait(struct rcv *rv, const char *path, const char *needle, int status, int want, int ms)
+__attribute__((unused)) static int rcv_wait(struct rcv *rv, const char *path, const char *needle, int status, int want, int ms)
 {
 	for (int t = 0; t < ms; t += 20) {
 		if (rcv_count(rv, path, needle, status) >= want)
@@ -197,7 +197,7 @@ static void rcv_urldecode(const char *s, char *out, size_t len)
 }
 
 /* rcv_dingtalk_ok: the request's timestamp and sign are DingTalk's for secret, and recent. */
-static int rcv_dingtalk_ok(const struct rcv_req *q, const char *secret, long long now_ms)
+__attribute__((unused)) static int rcv_dingtalk_ok(const struct rcv_req *q, const char *secret, long long now_ms)
 {
 	const char *t = strstr(q->target, "timestamp="), *s = strstr(q->target, "sign=");
 	if (!t || !s)
@@ -211,7 +211,7 @@ static int rcv_dingtalk_ok(const struct rcv_req *q, const char *secret, long lon
 }
 
 /* rcv_feishu_ok: the body's timestamp and sign are Feishu's for secret, and recent. */
-static int rcv_feishu_ok(const struct rcv_req *q, const char *secret, long long now_ms)
+__attribute__((unused)) static int rcv_feishu_ok(const struct rcv_req *q, const char *secret, long long now_ms)
 {
 	const char *t = strstr(q->body, "\"timestamp\":\""), *s = strstr(q->body, "\"sign\":\"");
 	if (!t || !s)
