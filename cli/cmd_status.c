@@ -153,6 +153,7 @@ static int cmd_status(int argc, char **argv)
 	    cli_t("积压", "LAG"), cli_t("存储", "STORE"), cli_t("错误", "ERRORS"), "PID", cli_t("告警", "ALERTS")};
 	text_table *t = cli.json ? NULL : text_table_new(8, h);
 	int bad = 0;
+	char figures[1024] = "";
 	for (char *save, *name = strtok_r(list, ", ", &save); name; name = strtok_r(NULL, ", ", &save)) {
 		const Aedesk__StatusService *ss = find_service(sr, name);
 		struct row r = {.name = name};
@@ -198,6 +199,11 @@ static int cmd_status(int argc, char **argv)
 				printf("\n");
 			}
 		}
+		/* The service's own figures (aedesk-push: backlog, failed), under the table. */
+		for (size_t j = 0; t && r.h && j < r.h->n_counters; j++)
+			snprintf(figures + strlen(figures), sizeof figures - strlen(figures), "%s%s %s=%lld",
+			    j ? "," : (figures[0] ? "\n" : ""), j ? "" : name, r.h->counters[j]->name,
+			    (long long)r.h->counters[j]->value);
 		/* Down, lagging, or any alert raised (a full store, stalled periodic work). */
 		bad |= !r.up || r.lagging || (ss && ss->known && ss->n_alerts > 0);
 		if (t)
@@ -206,6 +212,8 @@ static int cmd_status(int argc, char **argv)
 	}
 	if (t) {
 		text_table_print(t, stdout);
+		if (figures[0])
+			printf("%s\n", figures);
 		if (!sr && !direct)
 			printf("%s\n", cli_t("（aedesk-status 未运行：已直接询问各服务）",
 					   "(aedesk-status is not running: each service was asked directly)"));

@@ -1223,6 +1223,20 @@ static void health_fill(svc *s, Aedesk__Health *h, Aedesk__ConsumerCursor *cc,
 	}
 	h->n_cursors = (size_t)s->nsrc;
 	h->cursors = ccp;
+	if (s->decl->counters) { /* per thread: the replay thread and the main loop both fill */
+		static _Thread_local Aedesk__HealthCounter hc[8], *hcp[8];
+		const char *names[8];
+		int64_t values[8];
+		size_t n = s->decl->counters(s, names, values, 8);
+		for (size_t i = 0; i < n && i < 8; i++) {
+			aedesk__health_counter__init(&hc[i]);
+			hc[i].name = (char *)names[i];
+			hc[i].value = values[i];
+			hcp[i] = &hc[i];
+		}
+		h->counters = hcp;
+		h->n_counters = n < 8 ? n : 8;
+	}
 }
 
 static void serve_health(svc *s, struct item *it)

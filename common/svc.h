@@ -120,6 +120,9 @@ struct svc_decl {
 	/* Optional. topic: the pub/sub topic of an outbox event (default
 	 * "<service>/<Type>"); e.g. "notify/<staff-id>/" for a notification. */
 	int (*topic)(svc *s, const Aedesk__Envelope *e, char *buf, size_t len);
+	/* Optional. counters: the service's own figures for Health and `aedesk status`
+	 * (at most max; returns how many). Called from any thread: read atomics only. */
+	size_t (*counters)(svc *s, const char **names, int64_t *values, size_t max);
 };
 
 int svc_main(const struct svc_decl *decl, int argc, char **argv);

@@ -163,6 +163,7 @@ static const struct svc_decl decl = {
 	.clock = push_clock,
 	.tick = push_tick,
 	.tick_ms = 50,
+	.counters = push_counters,
 };
 
 int main(int argc, char **argv) { return svc_main(&decl, argc, argv); }

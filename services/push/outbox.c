@@ -297,6 +297,9 @@ static int give_up(svc_req *r, const Aedesk__PushDelivery *d, const char *why)
 	w.done_ms = r->now_ms;
 	w.last_error = (char *)why;
 	int rc = put_delivery(r, &w, 0);
+	if (rc == 0 && (rc = store_put_u64(r->txn, push.meta, "failed",
+			    store_get_u64(r->txn, push.meta, "failed", 0) + 1)) != 0)
+		rc = svc_db_error(r, rc, "meta");
 	if (rc)
 		return rc;
 	Aedesk__PushGaveUp ev = AEDESK__PUSH_GAVE_UP__INIT;
@@ -460,6 +463,7 @@ static int prune(svc_req *r)
 	MDB_cursor *c;
 	MDB_val kv, vv;
 	int rc = mdb_cursor_open(r->txn, push.out, &c), n = 0;
+	uint64_t nfailed = 0;
 	if (rc)
 		return svc_db_error(r, rc, "push outbox");
 	for (rc = mdb_cursor_get(c, &kv, &vv, MDB_FIRST); rc == 0 && n < 1000;
@@ -467,11 +471,17 @@ static int prune(svc_req *r)
 		Aedesk__PushDelivery *d = (Aedesk__PushDelivery *)wire_unpack(&aedesk__push_delivery__descriptor,
 		    vv.mv_data, vv.mv_size, NULL);
 		int old = d && strcmp(d->state, "pending") != 0 && d->done_ms < r->now_ms - push.keep_ms;
+		int failed = old && strcmp(d->state, "failed") == 0;
 		wire_free(d ? &d->base : NULL);
-		if (old && mdb_cursor_del(c, 0) == 0)
+		if (old && mdb_cursor_del(c, 0) == 0) {
 			n++;
+			nfailed += failed;
+		}
 	}
 	mdb_cursor_close(c);
+	uint64_t f = store_get_u64(r->txn, push.meta, "failed", 0);
+	if (nfailed && (rc = store_put_u64(r->txn, push.meta, "failed", f > nfailed ? f - nfailed : 0)) != 0)
+		return svc_db_error(r, rc, "meta");
 	return 0;
 }
 
@@ -514,7 +524,25 @@ int push_tick(svc *s, svc_req *r)
 	}
 	if (r->now_ms >= push.next_prune_ms) {
 		push.next_prune_ms = r->now_ms + 600000;
-		rc = prune(r);
+		if ((rc = prune(r)) != 0)
+			return rc;
 	}
-	return rc;
+	MDB_stat st;
+	if (mdb_stat(r->txn, push.pending, &st) == 0)
+		atomic_store(&push.backlog, (int64_t)st.ms_entries);
+	atomic_store(&push.failed, (int64_t)store_get_u64(r->txn, push.meta, "failed", 0));
+	return 0;
+}
+
+/* push_counters: Health's figures (any thread). */
+size_t push_counters(svc *s, const char **names, int64_t *values, size_t max)
+{
+	(void)s;
+	if (max < 2)
+		return 0;
+	names[0] = "backlog";
+	values[0] = atomic_load(&push.backlog);
+	names[1] = "failed";
+	values[1] = atomic_load(&push.failed);
+	return 2;
 }

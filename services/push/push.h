@@ -65,6 +65,8 @@ struct push {
 	int64_t retry_base_ms, retry_max_ms, give_up_ms, keep_ms, timeout_ms;
 	int per_min[3], per_s[3];       /* wecom, dingtalk, feishu */
 	int nsenders;
+	/* Health counters, refreshed by the tick: deliveries pending, and given up (kept) */
+	_Atomic int64_t backlog, failed;
 	/* the clock: system + offset (tests move it) */
 	_Atomic int64_t offset_ms;
 	/* sender threads */
@@ -97,6 +99,7 @@ int push_enqueue(svc_req *r, const Aedesk__PushHook *h, const char *notification
     const char *staff_id, const char *rule, const char *text, int urgent, Aedesk__PushDelivery **out);
 int push_tick(svc *s, svc_req *r);
 int push_in_quiet(int64_t now_ms);
+size_t push_counters(svc *s, const char **names, int64_t *values, size_t max);
 /* hooks.c */
 int push_set(svc_req *r, const ProtobufCMessage *in);
 int push_list(svc_req *r, const ProtobufCMessage *in);

@@ -192,6 +192,9 @@ TEST(test_retry_rate_limit_quiet_hours_and_giving_up)
 	const Aedesk__PushHookView *v = hook_view(&r, "staff:ae4");
 	CHECK(v && h_contains(v->last_error, "HTTP 500"));
 	wire_free(r ? &r->base : NULL);
+	/* aedesk status shows push's backlog and failures (its Health counters). */
+	h_cli(&h, NULL, out, sizeof out, "status", "--direct", NULL); /* exit 1: not every service runs here */
+	CHECK(h_contains(out, "push backlog=0, failed=1"));
 	int n = rcv_count(&rv, "/dead/", NULL, 0);
 	h_sleep_ms(1000);
 	CHECK_INT(rcv_count(&rv, "/dead/", NULL, 0), n); /* no more tries */
