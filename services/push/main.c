@@ -36,6 +36,7 @@
 #include <string.h>
 
 #include "log.h"
+#include "policy.h"
 #include "push.h"
 #include "wire.h"
 
@@ -57,27 +58,12 @@ int push_kind_index(const char *kind)
 	return -1;
 }
 
-/* parse_hhmm: "22:00" -> minutes of the day; -1 if not a time. */
-static int parse_hhmm(const char *s, const char *end)
-{
-	int h, m, n = 0;
-	if (sscanf(s, "%2d:%2d%n", &h, &m, &n) != 2 || s + n != end || h < 0 || h > 24 || m < 0 || m > 59 ||
-	    (h == 24 && m))
-		return -1;
-	return h * 60 + m;
-}
-
 static void load_conf(const conf *c)
 {
 	push.tz_ms = conf_int_or_die(c, "timezone_offset_min", 480, -840, 840) * 60000;
 	const char *q = conf_get(c, "push.quiet", "22:00-08:00");
-	push.quiet_from = push.quiet_to = -1;
-	if (strcmp(q, "off") != 0 && q[0]) {
-		const char *dash = strchr(q, '-');
-		if (!dash || (push.quiet_from = parse_hhmm(q, dash)) < 0 ||
-		    (push.quiet_to = parse_hhmm(dash + 1, dash + 1 + strlen(dash + 1))) < 0)
-			log_fatal("push.quiet must be HH:MM-HH:MM in the agency's time (e.g. 22:00-08:00) or off, not '%s'", q);
-	}
+	if (push_quiet_parse(q, &push.quiet_from, &push.quiet_to) != 0)
+		log_fatal("push.quiet must be HH:MM-HH:MM in the agency's time (e.g. 22:00-08:00) or off, not '%s'", q);
 	snprintf(push.urgent_rules, sizeof push.urgent_rules, "%s", conf_get(c, "push.urgent_rules", "ALERT"));
 	snprintf(push.prefix, sizeof push.prefix, "%s", conf_get(c, "push.prefix", "【aedesk】"));
 	push.retry_base_ms = conf_int_or_die(c, "push.retry_base_ms", 30000, 10, 86400000);

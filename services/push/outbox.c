@@ -30,6 +30,7 @@
 #include <string.h>
 
 #include "log.h"
+#include "policy.h"
 #include "push.h"
 #include "wire.h"
 
@@ -66,36 +67,9 @@ int push_on_staff_disabled(svc_req *r, const ProtobufCMessage *ev)
 	return rc ? svc_db_error(r, rc, "staff") : 0;
 }
 
-static int urgent_rule(const char *rule)
-{
-	size_t rl = strlen(rule);
-	if (!rl)
-		return 0;
-	for (const char *p = push.urgent_rules; *p;) {
-		const char *e = strchr(p, ',');
-		size_t n = e ? (size_t)(e - p) : strlen(p);
-		while (n && *p == ' ')
-			p++, n--;
-		while (n && p[n - 1] == ' ')
-			n--;
-		if (n == rl && strncmp(p, rule, n) == 0)
-			return 1;
-		if (!e)
-			break;
-		p = e + 1;
-	}
-	return 0;
-}
-
 int push_in_quiet(int64_t now_ms)
 {
-	if (push.quiet_from < 0 || push.quiet_from == push.quiet_to)
-		return 0;
-	int64_t t = now_ms + push.tz_ms;
-	int m = (int)(((t / 60000) % 1440 + 1440) % 1440);
-	if (push.quiet_from < push.quiet_to)
-		return m >= push.quiet_from && m < push.quiet_to;
-	return m >= push.quiet_from || m < push.quiet_to; /* across midnight */
+	return push_quiet_at(now_ms, push.tz_ms, push.quiet_from, push.quiet_to);
 }
 
 int push_enqueue(svc_req *r, const Aedesk__PushHook *h, const char *notification_id,
@@ -144,7 +118,7 @@ static int queue_to(svc_req *r, const char *hook_id, const Aedesk__Notification 
 		return 0;
 	if (rc)
 		return svc_db_error(r, rc, "hooks");
-	rc = push_enqueue(r, h, n->id, n->staff_id, n->rule, text, urgent_rule(n->rule), NULL);
+	rc = push_enqueue(r, h, n->id, n->staff_id, n->rule, text, push_rule_listed(push.urgent_rules, n->rule), NULL);
 	wire_free(&h->base);
 	return rc;
 }
@@ -281,14 +255,6 @@ static int put_delivery(svc_req *r, const Aedesk__PushDelivery *d, int still_pen
 	return rc ? svc_db_error(r, rc, "push outbox") : 0;
 }
 
-static int64_t backoff_ms(uint32_t attempts)
-{
-	int64_t b = push.retry_base_ms;
-	for (uint32_t i = 1; i < attempts && b < push.retry_max_ms; i++)
-		b *= 2;
-	return b < push.retry_max_ms ? b : push.retry_max_ms;
-}
-
 /* give_up marks a delivery failed for good (it stays listed in `aedesk push status`). */
 static int give_up(svc_req *r, const Aedesk__PushDelivery *d, const char *why)
 {
@@ -351,7 +317,7 @@ static int record(svc_req *r, struct push_job *j, int *wrote)
 	} else if (r->now_ms - w.created_ms >= push.give_up_ms) {
 		rc = give_up(r, &w, j->why);
 	} else {
-		w.next_ms = r->now_ms + backoff_ms(w.attempts);
+		w.next_ms = r->now_ms + push_backoff(push.retry_base_ms, push.retry_max_ms, w.attempts);
 		w.last_error = j->why;
 		if ((rc = put_delivery(r, &w, 1)) == 0) {
 			Aedesk__PushRetry ev = AEDESK__PUSH_RETRY__INIT;
@@ -378,7 +344,8 @@ static int dispatch(svc_req *r)
 	if (rc)
 		return svc_db_error(r, rc, "pending");
 	char (*blocked)[96] = NULL;
-	size_t nblocked = 0, cap = 0;
+	size_t nblocked = 0, cap = 0, ngone = 0;
+	uint64_t *gone = NULL;
 	for (rc = mdb_cursor_get(c, &kv, &vv, MDB_FIRST); rc == 0 && push.ninflight < PUSH_MAX_INFLIGHT;
 	     rc = mdb_cursor_get(c, &kv, &vv, MDB_NEXT)) {
 		if (kv.mv_size != 8)
@@ -388,39 +355,36 @@ static int dispatch(svc_req *r)
 		if (store_get_msg(r->txn, push.out, kv.mv_data, 8, &aedesk__push_delivery__descriptor,
 			(ProtobufCMessage **)&d) != 0)
 			continue;
-		int skip = 0, block = 0;
+		int skip = 0, block = 1;
 		for (size_t i = 0; i < nblocked && !skip; i++)
 			skip = strcmp(blocked[i], d->hook_id) == 0;
+		Aedesk__PushHook *h = NULL;
+		int hr = skip || inflight_has(seq) ? -1
+		    : store_get_msg(r->txn, push.hooks, d->hook_id, strlen(d->hook_id), &aedesk__push_hook__descriptor,
+			  (ProtobufCMessage **)&h);
 		if (skip)
-			;
-		else if (inflight_has(seq))
-			block = 1;
+			block = 0;
+		else if (hr == MDB_NOTFOUND) {
+			/* The webhook was removed: nowhere to send it; given up below, after the
+			 * walk (not deleted from under the cursor). */
+			uint64_t *ng = realloc(gone, (ngone + 1) * sizeof *gone);
+			if (ng) {
+				gone = ng;
+				gone[ngone++] = seq;
+			}
+			block = 0;
+		} else if (hr != 0)
+			; /* in flight (or unreadable): later ones of this webhook wait */
 		else if (d->next_ms > now) {
-			block = 1;
 			if (d->next_ms < push.next_scan_ms)
 				push.next_scan_ms = d->next_ms; /* wake for the retry */
-		}
-		else if (quiet && !d->urgent)
-			; /* held until quiet hours end; an urgent one behind it may go */
+		} else if (quiet && !d->urgent)
+			block = 0; /* held until quiet hours end; an urgent one behind it may go */
 		else if (!rate_ok(d->hook_id, d->kind, now))
-			block = 1;
+			;
 		else {
-			Aedesk__PushHook *h;
-			int hr = store_get_msg(r->txn, push.hooks, d->hook_id, strlen(d->hook_id),
-			    &aedesk__push_hook__descriptor, (ProtobufCMessage **)&h);
-			if (hr == MDB_NOTFOUND) {
-				/* The webhook was removed: nowhere to send it (a cursor stays valid
-				 * across a delete in LMDB 0.9.24: MDB_NEXT goes on after it). */
-				hr = give_up(r, d, "webhook removed");
-				wire_free(&d->base);
-				if (hr) {
-					rc = hr;
-					break;
-				}
-				continue;
-			}
 			struct push_job *j = calloc(1, sizeof *j);
-			if (hr == 0 && j) {
+			if (j) {
 				j->seq = seq;
 				snprintf(j->hook_id, sizeof j->hook_id, "%s", d->hook_id);
 				snprintf(j->kind, sizeof j->kind, "%s", h->kind);
@@ -435,9 +399,8 @@ static int dispatch(svc_req *r)
 				}
 			}
 			push_job_free(j);
-			wire_free(hr == 0 ? &h->base : NULL);
-			block = 1;
 		}
+		wire_free(h ? &h->base : NULL);
 		if (block) {
 			if (nblocked == cap) {
 				cap = cap ? cap * 2 : 16;
@@ -454,7 +417,18 @@ static int dispatch(svc_req *r)
 	}
 	mdb_cursor_close(c);
 	free(blocked);
-	return rc == MDB_NOTFOUND ? 0 : rc;
+	rc = rc == MDB_NOTFOUND ? 0 : rc;
+	for (size_t i = 0; i < ngone && rc == 0; i++) {
+		uint8_t k[8];
+		Aedesk__PushDelivery *d;
+		store_be64(k, gone[i]);
+		if (store_get_msg(r->txn, push.out, k, 8, &aedesk__push_delivery__descriptor, (ProtobufCMessage **)&d) == 0) {
+			rc = give_up(r, d, "webhook removed");
+			wire_free(&d->base);
+		}
+	}
+	free(gone);
+	return rc;
 }
 
 /* prune forgets sent and failed deliveries older than push.keep_days. */

@@ -199,6 +199,19 @@ TEST(test_retry_rate_limit_quiet_hours_and_giving_up)
 	h_sleep_ms(1000);
 	CHECK_INT(rcv_count(&rv, "/dead/", NULL, 0), n); /* no more tries */
 
+	/* A robot removed while a message waits for it (quiet hours): that one is given up. */
+	CHECK(clock_set(noon + 2 * DAY_MS + 11 * 3600000LL) == 0);
+	CHECK(send_test("staff:ae2", "删除前") == 0);
+	H_OK(&h, "push", "remove", "staff:ae2");
+	for (int t = 0; t < 200; t++) {
+		H_OK(&h, "push", "status");
+		if (h_contains(out, "失败 2"))
+			break;
+		h_sleep_ms(50);
+	}
+	CHECK(h_contains(out, "失败 2") && h_contains(out, "webhook removed") && h_contains(out, "删除前"));
+	CHECK_INT(rcv_count(&rv, "/rate/", "删除前", 0), 0);
+
 	phase("end");
 	/* The test clock is for the admin, and only when the config turns it on. */
 	CHECK_INT(h_teardown(&h), 0);

@@ -2,12 +2,14 @@
  * The chat platforms' signatures on their own published examples: DingTalk's custom
  * robot (secret "this is secret", timestamp 1577262236757) and Feishu's custom bot
  * (secret "demo", timestamp 1599360473); the bodies, JSON escaping, the answers that
- * mean "taken" and "refused", and the masking of credentials.
+ * mean "taken" and "refused", the masking of credentials; quiet hours (across midnight,
+ * in the agency's zone), which rules are urgent, and the retry backoff.
  */
 #include <sodium.h>
 #include <string.h>
 
 #include "check.h"
+#include "policy.h"
 #include "sign.h"
 
 TEST(test_dingtalk_signature_matches_the_published_example)
@@ -73,6 +75,51 @@ TEST(test_credentials_are_masked)
 	CHECK_STR(m, "");
 }
 
+#define TZ (480 * 60000LL)
+/* UTC ms of local (UTC+8) hh:mm on 2026-03-02 */
+static long long at(int hh, int mm) { return 1772409600000LL + (hh * 60 + mm) * 60000LL - TZ; }
+
+TEST(test_quiet_hours_cross_midnight_in_the_agency_zone)
+{
+	int f, t;
+	CHECK_INT(push_quiet_parse("22:00-08:00", &f, &t), 0);
+	CHECK_INT(f, 22 * 60);
+	CHECK_INT(t, 8 * 60);
+	CHECK_INT(push_quiet_at(at(21, 59), TZ, f, t), 0);
+	CHECK_INT(push_quiet_at(at(22, 0), TZ, f, t), 1);
+	CHECK_INT(push_quiet_at(at(23, 30), TZ, f, t), 1);
+	CHECK_INT(push_quiet_at(at(0, 0), TZ, f, t), 1);
+	CHECK_INT(push_quiet_at(at(7, 59), TZ, f, t), 1);
+	CHECK_INT(push_quiet_at(at(8, 0), TZ, f, t), 0);
+	CHECK_INT(push_quiet_at(at(12, 0), TZ, f, t), 0);
+	CHECK_INT(push_quiet_at(at(12, 0), 0, f, t), 1); /* 12:00 in UTC+8 is 04:00 UTC */
+	CHECK_INT(push_quiet_parse("12:00-13:30", &f, &t), 0);
+	CHECK_INT(push_quiet_at(at(12, 59), TZ, f, t), 1);
+	CHECK_INT(push_quiet_at(at(13, 30), TZ, f, t), 0);
+	CHECK_INT(push_quiet_parse("off", &f, &t), 0);
+	CHECK_INT(push_quiet_at(at(23, 0), TZ, f, t), 0);
+	CHECK_INT(push_quiet_parse("22:00", &f, &t), -1);
+	CHECK_INT(push_quiet_parse("25:00-08:00", &f, &t), -1);
+	CHECK_INT(push_quiet_parse("22:00-8:00", &f, &t), -1);
+	CHECK_INT(push_quiet_parse("22:00-08:00x", &f, &t), -1);
+}
+
+TEST(test_urgent_rules_and_backoff)
+{
+	CHECK_INT(push_rule_listed("ALERT", "ALERT"), 1);
+	CHECK_INT(push_rule_listed("ALERT, R-PAY-1 ,R-TEAM-1", "R-PAY-1"), 1);
+	CHECK_INT(push_rule_listed("ALERT, R-PAY-1 ,R-TEAM-1", "R-TEAM-1"), 1);
+	CHECK_INT(push_rule_listed("ALERT", "ALER"), 0);
+	CHECK_INT(push_rule_listed("ALERTS", "ALERT"), 0);
+	CHECK_INT(push_rule_listed("", "ALERT"), 0);
+	CHECK_INT(push_rule_listed("ALERT", ""), 0);
+	CHECK_INT(push_backoff(30000, 3600000, 1), 30000);
+	CHECK_INT(push_backoff(30000, 3600000, 2), 60000);
+	CHECK_INT(push_backoff(30000, 3600000, 4), 240000);
+	CHECK_INT(push_backoff(30000, 3600000, 8), 3600000);
+	CHECK_INT(push_backoff(30000, 3600000, 4000000000u), 3600000);
+}
+
 int main(void)
 {
 	if (sodium_init() < 0)
@@ -82,5 +129,7 @@ int main(void)
 	RUN(test_bodies_escape_text);
 	RUN(test_platform_answers);
 	RUN(test_credentials_are_masked);
+	RUN(test_quiet_hours_cross_midnight_in_the_agency_zone);
+	RUN(test_urgent_rules_and_backoff);
 	return check_summary();
 }
