@@ -100,11 +100,13 @@ static void push_close(svc *s)
 {
 	(void)s;
 	push_senders_stop();
-	for (struct push_job *j = push.recorded, *n; j; j = n) {
-		n = j->next;
-		push_job_free(j);
-	}
-	push.recorded = NULL;
+	struct push_job *lists[2] = {push.recorded, push.staged};
+	for (int k = 0; k < 2; k++)
+		for (struct push_job *j = lists[k], *n; j; j = n) {
+			n = j->next;
+			push_job_free(j);
+		}
+	push.recorded = push.staged = NULL;
 	free(push.rates);
 	push.rates = NULL;
 }

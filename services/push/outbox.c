@@ -21,8 +21,10 @@
  *	notification's rule is urgent (push.urgent_rules, default ALERT: a service is down).
  *
  *	At least once at the HTTP boundary: a message the platform took but whose outcome
- *	the tick had not yet committed (at most a tick, ~50 ms, per message in flight) is
- *	sent again after a crash. Nothing else is sent twice, and nothing is lost.
+ *	the tick had not yet committed is sent again after a crash. A message is handed to
+ *	a sender only after the tick that chose it has committed, which also holds the
+ *	outcome of the webhook's message before it: so a crash repeats at most the one
+ *	message in flight per webhook. Nothing else is sent twice, and nothing is lost.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -394,7 +396,8 @@ static int dispatch(svc_req *r)
 				if (j->url && j->secret && j->text) {
 					push.inflight[push.ninflight++] = seq;
 					rate_record(d->hook_id, now);
-					push_job_submit(j);
+					j->next = push.staged; /* sent by the next tick: see push_tick */
+					push.staged = j;
 					j = NULL;
 				}
 			}
@@ -468,6 +471,22 @@ int push_tick(svc *s, svc_req *r)
 {
 	(void)s;
 	int rc = 0, any = 0;
+	/* What the last tick handed out goes now that its transaction has ended: a
+	 * message is sent only once the outcome of the one before it (same webhook) is
+	 * durable, so a crash can repeat at most the one message in flight per webhook. */
+	struct push_job *sj = push.staged, *rev = NULL;
+	push.staged = NULL;
+	while (sj) {
+		struct push_job *n = sj->next;
+		sj->next = rev;
+		rev = sj;
+		sj = n;
+	}
+	while (rev) {
+		struct push_job *n = rev->next;
+		push_job_submit(rev);
+		rev = n;
+	}
 	if (!push.rates_loaded)
 		load_rates(r->txn, r->now_ms);
 	struct push_job *prev = push.recorded, *done = push_jobs_done(), *keep = NULL;

@@ -74,6 +74,7 @@ struct push {
 	pthread_cond_t cv;
 	struct push_job *jobs, *jobs_tail, *done;
 	struct push_job *recorded; /* main loop: outcomes written, not yet seen committed */
+	struct push_job *staged;   /* main loop: handed out by a tick, sent after its commit */
 	int njobs;
 	pthread_t threads[PUSH_MAX_SENDERS];
 	int nthreads;
