@@ -189,6 +189,8 @@ TEST(test_notifications_reach_signed_robots_once_and_credentials_stay_hidden)
 	CHECK(login(&h, "ae1") == 0);
 	H_OK(&h, "push", "test", "staff:ae1");
 	CHECK(rcv_wait(&rv, "/ding/", "测试消息", 200, 1, 20000) == 0);
+	H_OK(&h, "push", "status", "--all"); /* ae1 sees their own robot's deliveries only */
+	CHECK(h_contains(out, "staff:ae1") && !h_contains(out, "team:am1") && !h_contains(out, "staff:ae2"));
 	CHECK(h_login_admin(&h) == 0);
 	H_OK(&h, "push", "status", "--all");
 	CHECK(h_contains(out, "已发") && h_contains(out, "staff:ae1") && h_contains(out, "失败 0"));
