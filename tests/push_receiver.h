@@ -117,7 +117,8 @@ static void *rcv_main(void *arg)
 		int n = snprintf(resp, sizeof resp,
 		    "HTTP/1.1 %d %s\r\nContent-Type: application/json\r\nContent-Length: %zu\r\nConnection: close\r\n\r\n%s",
 		    status, status == 200 ? "OK" : "Internal Server Error", strlen(answer), answer);
-		if (write(c, resp, (size_t)n) < 0) {
+		if (send(c, resp, (size_t)n, MSG_NOSIGNAL) < 0) {
+			/* the sender went away (killed mid-delivery): nothing to answer */
 		}
 		close(c);
 	}
