@@ -105,6 +105,19 @@ void status_metrics(FILE *f, int64_t now)
 	PER_SERVICE("aedesk_store_use_ratio", "gauge", "Store bytes in use over the map size.",
 	    h->map_bytes ? (double)h->store_bytes / (double)h->map_bytes : 0);
 
+	/* A service's own figures (Health counters), e.g. aedesk-push's backlog and failed. */
+	family(f, "aedesk_service_figure", "gauge", "A figure only this service has (its Health counters).");
+	for (int i = 0; i < status.n; i++) {
+		const Aedesk__Health *h = status.w[i].st ? status.w[i].st->health : NULL;
+		for (size_t j = 0; h && j < h->n_counters; j++) {
+			fputs("aedesk_service_figure{service=\"", f);
+			label(f, status.w[i].name);
+			fputs("\",name=\"", f);
+			label(f, h->counters[j]->name);
+			fprintf(f, "\"} %lld\n", (long long)h->counters[j]->value);
+		}
+	}
+
 	static const char *const cons[] = {"aedesk_consumer_cursor", "aedesk_consumer_lag_events"};
 	static const char *const help[] = {"The last event seq the service applied from the source.",
 	    "Events of the source the service has not applied yet (source seq minus cursor)."};
