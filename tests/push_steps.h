@@ -120,7 +120,7 @@ __attribute__((unused)) static int wait_counts(const char *id, const char *want,
 
 /* ps_setup: registry, scheduler (a source, its clock before anything is due), push on
  * its test clock at noon today (agency time, not quiet; *noon), with_status also
- * aedesk-status; ae1..ae4 with robots: ae1 wecom /retry, ae2 wecom /rate, ae3 dingtalk
+ * aedesk-jobs and aedesk-status (watching them all); ae1..ae4 with robots: ae1 wecom /retry, ae2 wecom /rate, ae3 dingtalk
  * /quiet (signed), ae4 wecom /dead (always 500). */
 __attribute__((unused)) static int ps_setup(harness *hp, struct rcv *rvp, const char *tag, int with_status, long long *noonp)
 {
@@ -132,7 +132,7 @@ __attribute__((unused)) static int ps_setup(harness *hp, struct rcv *rvp, const 
 	h_conf_add(hp, "push.retry_max_ms", "1000");
 	h_conf_add(hp, "push.give_up_days", "1");
 	if (with_status) {
-		h_conf_add(hp, "services", "registry,scheduler,push,status");
+		h_conf_add(hp, "services", "registry,scheduler,push,status,jobs");
 		h_conf_add(hp, "status.http", "127.0.0.1:0");
 	}
 	/* push's source, on a clock that stays before anything is due */
@@ -145,8 +145,10 @@ __attribute__((unused)) static int ps_setup(harness *hp, struct rcv *rvp, const 
 		H_OK(hp, "staff", "add", staff[i], "--name", "主任", "--role", "ae");
 	CHECK(h_start(hp, "scheduler") == 0);
 	CHECK(h_start(hp, "push") == 0);
-	if (with_status)
+	if (with_status) {
+		CHECK(h_start(hp, "jobs") == 0);
 		CHECK(h_start(hp, "status") == 0);
+	}
 	adm = *hp;
 	CHECK(h_wait_consumer(hp, "push", "registry", 20000) == 0);
 	/* Noon today, agency time: not quiet. */

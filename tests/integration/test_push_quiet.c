@@ -1,7 +1,8 @@
 /*
  * Chat push (issue 5) in quiet hours and with a robot that never takes a message, on
  * aedesk-push's test clock: a message in quiet hours (22:00-08:00, agency time) waits
- * until they end; a robot that always answers 500 is given up after push.give_up_days,
+ * until they end, but an urgent one (a service down, to the admin) does not; a robot that
+ * always answers 500 is given up after push.give_up_days,
  * and `aedesk push status`, `aedesk status` and aedesk-status's /metrics show it (push's
  * Health counters); a robot removed while a message waits for it gives that one up.
  */
@@ -32,8 +33,29 @@ TEST(test_quiet_hours_giving_up_and_status)
 	CHECK(wait_counts("staff:ae3", "1/0/0", 5000) == 0);
 	H_OK(&h, "push", "status");
 	CHECK(h_contains(out, "免打扰暂停 1") && h_contains(out, "现在是免打扰时段") && h_contains(out, "夜间一"));
+	/* Urgent (push.urgent_rules, default ALERT) goes in quiet hours: aedesk-jobs killed,
+	 * aedesk-status raises "silent", the scheduler tells every admin, and the admin's
+	 * robot gets that at once, while an ordinary message to it stays held. */
+	char url[256];
+	snprintf(url, sizeof url, "http://127.0.0.1:%d/admin/send?key=k5-abcdefgh", rv.port);
+	H_OK(&h, "push", "set", "--staff", "admin", "--kind", "wecom", "--url", url);
+	CHECK(send_test("staff:admin", "夜间二") == 0);
+	h_kill9(&h, "jobs");
+	CHECK(rcv_wait(&rv, "/admin/", "aedesk-jobs", 200, 1, 30000) == 0);
+	CHECK_INT(rcv_count(&rv, "/admin/", "夜间二", 0), 0);
+	int held_one = 0; /* and the alert recorded sent (any other alert would go too) */
+	for (int t = 0; t < 200 && !held_one; t++) {
+		Aedesk__PushListReply *lr;
+		const Aedesk__PushHookView *av = hook_view(&lr, "staff:admin");
+		held_one = av && av->pending == 1 && av->sent >= 1;
+		wire_free(lr ? &lr->base : NULL);
+		if (!held_one)
+			h_sleep_ms(50);
+	}
+	CHECK(held_one);
 	CHECK(clock_set(noon + 20 * 3600000LL + 60000) == 0); /* 08:01 the next day */
 	CHECK(rcv_wait(&rv, "/quiet/", "夜间一", 200, 1, 20000) == 0);
+	CHECK(rcv_wait(&rv, "/admin/", "夜间二", 200, 1, 20000) == 0);
 	for (int k = 0; k < rv.n; k++)
 		if (strstr(rv.reqs[k].target, "/quiet/"))
 			CHECK(rcv_dingtalk_ok(&rv.reqs[k], "SEC-quiet-0123456789", (long long)time(NULL) * 1000));
