@@ -9,6 +9,8 @@
 #include <time.h>
 
 #include "push.pb-c.h"
+#include "sched_steps.h"
+#include "scheduler.pb-c.h"
 #include "status.pb-c.h"
 #include "wire.h"
 
@@ -166,6 +168,66 @@ __attribute__((unused)) static int ps_setup(harness *hp, struct rcv *rvp, const 
 	H_OK(hp, "push", "set", "--staff", "ae4", "--kind", "wecom", "--url", url);
 
 	return check_failed_in_test != failed_before ? -1 : 0;
+}
+
+/* ---- with the scheduler's notifications (st_adm holds the admin's token) ---- */
+
+__attribute__((unused)) static Aedesk__InboxListReply *inbox_of(const char *staff)
+{
+	Aedesk__InboxListRequest q = AEDESK__INBOX_LIST_REQUEST__INIT;
+	q.staff_id = (char *)staff;
+	q.all = 1;
+	q.limit = 1000;
+	Aedesk__InboxListReply *r = NULL;
+	if (h_call(&st_adm, "scheduler", &q.base, &aedesk__inbox_list_reply__descriptor, (ProtobufCMessage **)&r) != 0)
+		return NULL;
+	return r;
+}
+
+__attribute__((unused)) static Aedesk__PushStatusReply *ps_status(harness *adm)
+{
+	Aedesk__PushStatusRequest q = AEDESK__PUSH_STATUS_REQUEST__INIT;
+	q.limit = 1;
+	Aedesk__PushStatusReply *r = NULL;
+	if (h_call(adm, "push", &q.base, &aedesk__push_status_reply__descriptor, (ProtobufCMessage **)&r) != 0)
+		return NULL;
+	return r;
+}
+
+/* wait_sent: push has sent `sent` deliveries and has none pending; 0 when so. */
+__attribute__((unused)) static int wait_sent(harness *adm, uint64_t sent, int ms)
+{
+	for (int t = 0; t < ms; t += 50) {
+		Aedesk__PushStatusReply *s = ps_status(adm);
+		int ok = s && s->pending == 0 && s->sent == sent;
+		if (s && t + 50 >= ms)
+			fprintf(stderr, "    push: pending %llu sent %llu failed %llu (want sent %llu)\n",
+			    (unsigned long long)s->pending, (unsigned long long)s->sent, (unsigned long long)s->failed,
+			    (unsigned long long)sent);
+		wire_free(s ? &s->base : NULL);
+		if (ok)
+			return 0;
+		h_sleep_ms(50);
+	}
+	return -1;
+}
+
+__attribute__((unused)) static void add_staff(harness *h, const char *id, const char *name, const char *role, const char *manager)
+{
+	if (manager)
+		H_OK(h, "staff", "add", id, "--name", name, "--role", role, "--manager", manager);
+	else
+		H_OK(h, "staff", "add", id, "--name", name, "--role", role);
+	char pw[64];
+	snprintf(pw, sizeof pw, "pw-%s-12345\n", id);
+	CHECK_INT(h_cli(h, pw, out, sizeof out, "staff", "passwd", id, "--password-stdin", NULL), 0);
+}
+
+__attribute__((unused)) static int login(harness *h, const char *id)
+{
+	char pw[64];
+	snprintf(pw, sizeof pw, "pw-%s-12345", id);
+	return h_login(h, id, pw);
 }
 
 #endif
