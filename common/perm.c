@@ -56,12 +56,13 @@ static const struct perm_action_info table[PERM__COUNT] = {
 	[PERM_SURVEY_WRITE] = {"survey.write", "登记客户满意度调查", "record a client satisfaction survey", NULL, 0, {O, T, A, N, N, N, A}},
 	[PERM_CLIENT_SCORE] = {"client.score", "查看客户评分、发出分类建议", "see client scores, send class recommendations", "R-CLASS-1", 0, {O, T, A, N, N, N, A}},
 	[PERM_INBOX_READ] = {"inbox.read", "查看提醒和通知", "see reminders and notifications", NULL, 0, {O, O, O, O, O, O, A}},
-	[PERM_SCHEDULER_CLOCK] = {"scheduler.clock", "设置调度器的测试时钟（仅当配置 scheduler.test_clock = on，测试用）", "set the scheduler's test clock (only with scheduler.test_clock = on, for tests)", NULL, 0, {A, A, A, A, A, A, A}},
+	[PERM_SCHEDULER_CLOCK] = {"scheduler.clock", "设置服务的测试时钟（仅当配置 scheduler.test_clock / push.test_clock = on，测试用）", "set a service's test clock (only with scheduler.test_clock / push.test_clock = on, for tests)", NULL, 0, {A, A, A, A, A, A, A}},
 	[PERM_CALENDAR_LOAD] = {"calendar.load", "载入国务院节假日安排通知", "load a year's official holiday notice", NULL, 0, {N, N, A, N, N, N, A}},
 	[PERM_CALENDAR_EXPORT] = {"calendar.export", "导出提醒和会议日历（.ics）", "export reminders and meetings as a calendar (.ics)", NULL, 0, {O, T, A, O, O, O, A}},
 	[PERM_PLAN_SUBMIT] = {"plan.submit", "提交本人的周工作计划和月度总结", "hand in one's weekly plan and monthly summary", "R-PLAN-1", 0, {O, O, N, N, N, N, N}},
 	[PERM_PLAN_READ] = {"plan.read", "查看谁还没交工作计划和月度总结", "see who has not handed in plans and summaries", "R-PLAN-1", 0, {O, T, A, N, N, N, A}},
 	[PERM_AUDIT_READ] = {"audit.read", "查看审计记录（谁在何时做了什么，含被拒绝的操作和登录）", "read the audit trail (who did what when, refusals and logins included)", NULL, 0, {N, N, A, N, N, N, A}},
+	[PERM_PUSH_MANAGE] = {"push.manage", "设置、删除、测试聊天机器人推送（本人的、团队的）", "set, remove and test chat robot pushes (one's own, a team's)", NULL, 0, {O, T, A, O, O, O, A}},
 	[PERM_KEY_ROTATE] = {"key.rotate", "轮换令牌签名密钥", "rotate the token signing key", NULL, 0, {N, N, N, N, N, N, A}},
 };
 /* clang-format on */

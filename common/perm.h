@@ -85,6 +85,7 @@ enum perm_action {
 	PERM_PLAN_READ,          /* see who has not handed them in (R-PLAN-1) */
 	PERM_AUDIT_READ,         /* the audit trail */
 	PERM_KEY_ROTATE,         /* rotate the token signing key */
+	PERM_PUSH_MANAGE,        /* set, remove, test a chat robot (one's own, a team's) */
 	PERM__COUNT
 };
 

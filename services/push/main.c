@@ -36,6 +36,7 @@
 #include <string.h>
 
 #include "log.h"
+#include "perm.h"
 #include "policy.h"
 #include "push.h"
 #include "wire.h"
@@ -154,4 +155,8 @@ static const struct svc_decl decl = {
 	.counters = push_counters,
 };
 
-int main(int argc, char **argv) { return svc_main(&decl, argc, argv); }
+int main(int argc, char **argv)
+{
+	perm_set_manager_lookup(push_manager_of);
+	return svc_main(&decl, argc, argv);
+}

@@ -115,4 +115,7 @@ void push_job_free(struct push_job *j);
 void push_job_submit(struct push_job *j);
 struct push_job *push_jobs_done(void);
 
+/* push_manager_of: the manager chain for the permission table (perm_set_manager_lookup). */
+void push_manager_of(MDB_txn *txn, const char *staff, char *out, size_t len);
+
 #endif

@@ -22,6 +22,7 @@
 #include "harness.h"
 #include "jobs.pb-c.h"
 #include "perm.h"
+#include "push.pb-c.h"
 #include "registry.pb-c.h"
 #include "scheduler.pb-c.h"
 #include "scorer.pb-c.h"
@@ -83,7 +84,7 @@ static void login(int who, const char *id)
 static struct {
 	const char *name;
 	aeclient *c;
-} conns[] = {{"registry", NULL}, {"jobs", NULL}, {"scorer", NULL}, {"scheduler", NULL}, {"audit", NULL}};
+} conns[] = {{"registry", NULL}, {"jobs", NULL}, {"scorer", NULL}, {"scheduler", NULL}, {"audit", NULL}, {"push", NULL}};
 
 static aeclient *conn(const char *service)
 {
@@ -506,6 +507,16 @@ static int p_key_rotate(void)
 	return call("registry", &q.base, &aedesk__rotate_key_reply__descriptor, NULL);
 }
 
+static int p_push_manage(void)
+{
+	Aedesk__PushSetRequest q = AEDESK__PUSH_SET_REQUEST__INIT;
+	q.scope = "staff";
+	q.target = (char *)staff(PERM_PUSH_MANAGE);
+	q.kind = "wecom";
+	q.url = "http://127.0.0.1:9/cgi-bin/webhook/send?key=perm-walk";
+	return call("push", &q.base, &aedesk__push_hook_reply__descriptor, NULL);
+}
+
 static int p_scheduler_clock(void)
 {
 	Aedesk__SchedulerClockSetRequest q = AEDESK__SCHEDULER_CLOCK_SET_REQUEST__INIT;
@@ -565,6 +576,7 @@ static const struct probe {
 	{PERM_PLAN_READ, "scheduler", p_plan_read, K_LIST, -1, 0},
 	{PERM_AUDIT_READ, "audit", p_audit_read, K_ONE, -1, 0},
 	{PERM_KEY_ROTATE, "registry", p_key_rotate, K_LOOSE, -1, 1},
+	{PERM_PUSH_MANAGE, "push", p_push_manage, K_ONE, -1, 1},
 };
 
 /* allowed: what the table says for the current actor on the current object. */
@@ -627,6 +639,7 @@ static void world(void)
 	CHECK(h_wait_consumer(h, "scorer", "registry", 20000) == 0);
 	CHECK(h_wait_consumer(h, "scorer", "jobs", 20000) == 0);
 	CHECK(h_wait_consumer(h, "scheduler", "registry", 20000) == 0);
+	CHECK(h_wait_consumer(h, "push", "registry", 20000) == 0);
 	time_t now = time(NULL) + 8 * 3600;
 	struct tm tm;
 	gmtime_r(&now, &tm);
@@ -643,6 +656,7 @@ TEST(test_every_role_tries_every_action_in_and_out_of_scope)
 	CHECK(h_start(h, "scorer") == 0);
 	CHECK(h_start(h, "scheduler") == 0);
 	CHECK(h_start(h, "audit") == 0);
+	CHECK(h_start(h, "push") == 0);
 	CHECK(h_login_admin(h) == 0);
 	memcpy(T.tok[PERM_NROLES - 1], h->tok, h->toklen);
 	T.toklen[PERM_NROLES - 1] = h->toklen;

@@ -50,8 +50,8 @@ TEST(test_notifications_reach_signed_robots_once_and_credentials_stay_hidden)
 
 	/* Who may set what: anyone their own, an AM their team, not someone else's. */
 	CHECK(login(&h, "ae2") == 0);
-	H_REFUSED(&h, "PERMISSION_DENIED", "ae1", "push", "set", "--staff", "ae1", "--kind", "dingtalk", "--url", ding);
-	H_REFUSED(&h, "PERMISSION_DENIED", "am1", "push", "set", "--team", "am1", "--kind", "feishu", "--url", feishu);
+	H_REFUSED(&h, "PERMISSION_DENIED", "无权设置", "push", "set", "--staff", "ae1", "--kind", "dingtalk", "--url", ding);
+	H_REFUSED(&h, "PERMISSION_DENIED", "无权设置", "push", "set", "--team", "am1", "--kind", "feishu", "--url", feishu);
 	H_OK(&h, "push", "set", "--staff", "ae2", "--kind", "wecom", "--url", wecom);
 	CHECK(login(&h, "am1") == 0);
 	CHECK_INT(h_cli(&h, "demo\n", out, sizeof out, "push", "set", "--team", "am1", "--kind", "feishu", "--url", feishu,
