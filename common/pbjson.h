@@ -54,5 +54,13 @@
 #include <protobuf-c/protobuf-c.h>
 
 int pbjson_print(FILE *f, const ProtobufCMessage *m, int indent);
+/*
+ * pbjson_parse reads one JSON object of len bytes into a new message of type d (see
+ * pbjson_read.c): what pbjson_print writes reads back as the same message. Returns 0
+ * and *out (free with protobuf_c_message_free_unpacked), or -1 with err naming the
+ * field and the fault in Chinese and English.
+ */
+int pbjson_parse(const ProtobufCMessageDescriptor *d, const char *json, size_t len,
+    ProtobufCMessage **out, char *err, size_t errlen);
 
 #endif
