@@ -67,6 +67,10 @@ static int gateway_open(svc *s, svc_req *r)
 	const char *listen = conf_get(gw.conf, "gateway.http", "127.0.0.1:8080");
 	if (gw_stream_start() != 0)
 		log_error("the live inbox is off");
+	if (strcmp(listen, "off") == 0) {
+		log_info("HTTP is off (gateway.http = off)");
+		return 0;
+	}
 	if (gw_http_start(listen) != 0) {
 		log_error("HTTP is off: cannot listen on %s (gateway.http)", listen);
 		return 0;
