@@ -1,0 +1,124 @@
+// jobs.js - 工作单: the board by stage; a job's page with its timeline, sign-offs done
+// and missing, sign and advance buttons that show why a step is refused (the jobs
+// service's own message), estimates, POs, proofs, revisions and meetings.
+import { call, current, hasRole } from './api.js';
+import { h, clear, field, act, table, section, fmtTime, fmtDate, fen, parseFen, localMs, refusal } from './ui.js';
+import { t, stage, role, estimateState, STAGES } from './i18n.js';
+
+const ORDER = Object.keys(STAGES);
+
+export async function pageJobs(sub, clientId) {
+  if (sub === 'new') return newJob(clientId || '');
+  const [fm, mineOnly] = field(t('只看我的', 'Only mine'), { type: 'checkbox', checked: sub !== 'all' });
+  const r = await call('jobs', 'JobListRequest', { mine: sub !== 'all' });
+  mineOnly.addEventListener('change', () => { location.hash = mineOnly.checked ? '#/jobs' : '#/jobs/all'; });
+  const now = Date.now();
+  const board = h('div', { class: 'board' }, ORDER.map((s) => {
+    const jobs = r.jobs.filter((j) => j.stage === s);
+    return h('section', { class: 'column', 'aria-label': stage(s) },
+      h('h2', {}, stage(s), h('span', { class: 'count' }, ` ${jobs.length}`)),
+      h('ul', { class: 'plain' }, jobs.map((j) => h('li', { class: `job-card${j.due_ms && j.due_ms < now && s !== 'JOB_STAGE_CLOSED' ? ' late' : ''}` },
+        h('a', { href: `#/job/${j.id}` }, j.number || j.id), h('div', {}, j.title), h('div', { class: 'meta' }, `${j.client_name} · ${fmtDate(j.due_ms)}`)))));
+  }));
+  return h('div', {}, h('h1', {}, t('工作单', 'Jobs')),
+    h('div', { class: 'row' }, fm, h('a', { class: 'button', href: '#/jobs/new' }, t('开新工作单', 'Open a job'))), board);
+}
+
+const BRIEF = [['background', '背景', 'Background'], ['objective', '目标', 'Objective'], ['audience', '目标受众', 'Audience'],
+  ['insight', '洞察', 'Insight'], ['proposition', '核心主张', 'Proposition'], ['support', '支持点', 'Support'],
+  ['tone', '调性', 'Tone'], ['mandatories', '必须包含', 'Mandatories'], ['deliverables', '交付物', 'Deliverables'],
+  ['budget', '预算', 'Budget'], ['timing', '时间', 'Timing'], ['brand', '品牌', 'Brand']];
+export { BRIEF };
+
+function newJob(clientId) {
+  const box = h('div');
+  const [fc, client] = field(t('客户编号', 'Client id'), { value: clientId, required: true, placeholder: 'C000001' });
+  const [ft, title] = field(t('标题', 'Title'), { required: true });
+  const [fk, kind] = field(t('类别', 'Kind'), { options: ['print', 'tv', 'radio', 'outdoor', 'online', 'pop', 'dm', 'event'].map((k) => [k, k]) }, 'select');
+  const [fd, due] = field(t('截止日期', 'Due'), { type: 'date', required: true });
+  const briefInputs = BRIEF.map(([k, zh, en]) => { const [w, i] = field(t(zh, en), { name: k }, k === 'brand' || k === 'budget' || k === 'timing' ? 'input' : 'textarea'); return [k, w, i]; });
+  const form = h('form', { class: 'stack', 'aria-labelledby': 'newjob' }, fc, ft, fk, fd,
+    h('fieldset', {}, h('legend', {}, t('创意简报', 'Creative brief')), briefInputs.map((x) => x[1])),
+    box, h('button', { type: 'submit', class: 'primary' }, t('开工作单', 'Open the job')));
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    const brief = {};
+    for (const [k, , i] of briefInputs) brief[k] = i.value.trim();
+    act(box, () => call('jobs', 'JobOpenRequest', { client_id: client.value.trim(), title: title.value.trim(), kind: kind.value,
+      due_ms: localMs(due.value) + 18 * 3600000, brief }), (r) => { location.hash = `#/job/${r.job.id}`; });
+  });
+  return h('div', {}, h('h1', { id: 'newjob' }, t('开新工作单', 'Open a job')), form);
+}
+
+function timeline(job) {
+  return h('ol', { class: 'timeline' }, job.stages.map((s) => {
+    const cur = s.stage === job.stage;
+    const state = s.left_ms ? 'done' : cur ? 'current' : 'todo';
+    return h('li', { class: state, 'aria-current': cur ? 'step' : null },
+      h('strong', {}, stage(s.stage)), h('div', { class: 'meta' },
+        `${t('截止', 'due')} ${fmtDate(s.due_ms)}`, s.entered_ms ? ` · ${t('开始', 'in')} ${fmtDate(s.entered_ms)}` : '',
+        s.left_ms ? ` · ${t('完成', 'out')} ${fmtDate(s.left_ms)}` : ''));
+  }));
+}
+
+export async function pageJob(id) {
+  const r = await call('jobs', 'JobGetRequest', { id });
+  const job = r.job;
+  const reload = () => { const hsh = location.hash; location.hash = '#/'; location.hash = hsh; };
+  const stepBox = h('div', { class: 'step-result', 'aria-live': 'assertive' });
+  const signs = job.signoffs.filter((s) => s.stage === job.stage);
+  const [fc, clientName] = field(t('客户签字人（代客户签时填写）', 'Client signatory (when signing for the client)'), { name: 'client_name' });
+  const signBtn = h('button', { type: 'button', class: 'primary', onclick: () => act(stepBox,
+    () => call('jobs', 'JobSignRequest', { id: job.id, client_name: clientName.value.trim(), role: clientName.value.trim() ? 'client' : '' }), reload) },
+    t('签字', 'Sign'));
+  const advBtn = h('button', { type: 'button', onclick: () => act(stepBox, () => call('jobs', 'JobAdvanceRequest', { id: job.id }), reload) },
+    t('进入下一阶段', 'Advance to the next stage'));
+  const signoffs = section(t(`本阶段签字（${stage(job.stage)}）`, `Sign-offs of this stage (${stage(job.stage)})`),
+    h('ul', { class: 'plain signoffs' },
+      signs.map((s) => h('li', { class: 'ok' }, '✓ ', role(s.role), ` ${s.staff_id}${s.client_name ? ` (${s.client_name})` : ''} · ${fmtTime(s.at_ms)}`)),
+      r.missing.map((m) => h('li', { class: 'missing' }, '○ ', role(m), t(' 待签', ' missing')))),
+    job.stage !== 'JOB_STAGE_CLOSED' ? h('div', { class: 'row' }, fc, signBtn, advBtn) : null, stepBox);
+
+  const estBox = h('div');
+  const estimates = section(t('估价单', 'Estimates'),
+    table([t('编号', 'Id'), t('金额', 'Amount'), t('大写', 'In words'), t('状态', 'State'), ''],
+      r.estimates.map((e) => [e.id, fen(e.total_fen), e.total_upper, estimateState(e.state), h('span', { class: 'row' },
+        e.state === 'ESTIMATE_DRAFT' ? h('button', { type: 'button', onclick: () => act(estBox, () => call('jobs', 'EstimateSignRequest', { id: e.id }), reload) }, t('签核', 'Sign')) : null,
+        e.state === 'ESTIMATE_SIGNED' ? h('button', { type: 'button', onclick: () => act(estBox, () => call('jobs', 'EstimateSendRequest', { id: e.id }), reload) }, t('送客户', 'Send')) : null,
+        e.state === 'ESTIMATE_SENT' ? h('button', { type: 'button', onclick: () => { const n = prompt(t('客户确认人姓名', "Client's signatory")); if (n) act(estBox, () => call('jobs', 'EstimateConfirmRequest', { id: e.id, client_name: n }), reload); } }, t('客户已确认', 'Client confirmed')) : null,
+        h('a', { href: `#/print/estimate/${job.id}/${e.id}` }, t('打印', 'Print')))])),
+    estimateForm(job.id, estBox, reload), estBox);
+
+  const pos = section(t('PO 单', 'Purchase orders'), table([t('编号', 'Id'), t('供应商', 'Vendor'), t('金额', 'Amount'), t('确认', 'Confirmed')],
+    r.pos.map((p) => [p.id, p.vendor, fen(p.amount_fen), p.confirmed_by || '—'])));
+  const proofs = section(t('打样', 'Proofs'), table([t('编号', 'Id'), t('说明', 'Note'), t('签字', 'Signed')],
+    r.proofs.map((p) => [p.id, p.note, p.signoffs.map((s) => role(s.role)).join('、') || '—'])));
+  const revisions = section(t('修改记录', 'Revisions'), table(['#', t('阶段', 'Stage'), t('说明', 'Note'), t('人员', 'By'), t('时间', 'When')],
+    job.revisions.map((v) => [v.n, stage(v.stage), v.note, v.by, fmtTime(v.at_ms)])));
+  let meetings = { meetings: [] };
+  try { meetings = await call('jobs', 'MeetingListRequest', { client_id: job.client_id }); } catch (e) { /* none */ }
+  const mtg = section(t('会议', 'Meetings'), table([t('时间', 'When'), t('主题', 'Title'), t('纪要', 'Minutes')],
+    meetings.meetings.filter((m) => !m.job_id || m.job_id === job.id).map((m) => [fmtTime(m.start_ms), m.title,
+      m.minutes_ms ? h('a', { href: `#/print/minutes/${m.id}` }, t('会议记录', 'Minutes')) : t('未提交', 'not filed')])));
+  const hist = section(t('经过', 'History'), h('ol', { class: 'history' }, job.history.map((x) => h('li', {}, `${fmtTime(x.at_ms)} ${x.actor} ${x.what} ${x.detail}`))));
+
+  return h('div', { class: 'job' },
+    h('h1', {}, job.title, h('span', { class: 'sub' }, ` ${job.number || job.id}`)),
+    h('p', { class: 'meta' }, h('a', { href: `#/client/${job.client_id}` }, job.client_name), ` · ${job.kind} · AE ${job.owner} · ${t('截止', 'due')} ${fmtDate(job.due_ms)} · `,
+      h('a', { href: `#/print/brief/${job.id}` }, t('打印创意简报', 'Print the creative brief'))),
+    timeline(job),
+    h('div', { class: 'grid' }, signoffs, estimates, pos, proofs, revisions, mtg, hist));
+}
+
+function estimateForm(jobId, box, reload) {
+  if (!hasRole('production', 'ad', 'admin')) return null;
+  const [fi, item] = field(t('项目', 'Item'));
+  const [fq, qty] = field(t('数量', 'Quantity'), { inputmode: 'numeric', value: '1' });
+  const [fu, unit] = field(t('单价（元）', 'Unit price (yuan)'), { inputmode: 'decimal' });
+  const form = h('form', { class: 'inline', 'aria-label': t('新估价单', 'New estimate') }, fi, fq, fu, h('button', { type: 'submit' }, t('新估价单', 'New estimate')));
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    act(box, () => call('jobs', 'EstimateAddRequest', { job_id: jobId, lines: [{ item: item.value.trim(), quantity: Number(qty.value), unit_fen: parseFen(unit.value) }] }), reload);
+  });
+  return form;
+}
