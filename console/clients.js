@@ -62,7 +62,9 @@ function dossier(clientId, reply, reload) {
     const fs = h('fieldset', { id: `sec-${k}` }, h('legend', {}, `${t(zh, en)}`));
     for (const [f, v] of Object.entries(sec)) {
       const label = PROFILE_LABELS[`${k}.${f}`] || f;
-      if (typeof v === 'string') {
+      if (typeof v === 'string' && /^[A-Z][A-Z0-9_]+$/.test(v) && v.includes('_')) {
+        fs.append(h('div', { class: 'field ro' }, h('span', { class: 'label' }, label), h('span', {}, /UNSPECIFIED$/.test(v) ? '—' : v)));
+      } else if (typeof v === 'string') {
         const long = v.length > 40 || /notes|plans|results|history|organisation|development|competitor|evaluation|policy|usage|appeal|plan/.test(f);
         const [w, inp] = field(label, { name: `${k}.${f}`, value: v }, long ? 'textarea' : 'input');
         if (long) inp.value = v;
@@ -94,7 +96,7 @@ function dossier(clientId, reply, reload) {
   return h('div', {},
     h('div', { class: 'meter-row' }, h('label', { for: 'completeness' }, t('资料完整度（R-PROFILE-1）', 'Completeness (R-PROFILE-1)')),
       h('meter', { id: 'completeness', min: 0, max: 100, low: 50, high: 80, optimum: 100, value: p.completeness_pct }),
-      h('span', {}, ` ${p.completeness_pct}%`), ' ', h('a', { href: `#/print/dossier/${clientId}` }, t('打印资料', 'Print the dossier'))),
+      h('span', {}, ` ${p.completeness_pct}%`), h('span', { class: 'meta', id: 'profile-version' }, t(` · 第 ${p.version} 版`, ` · version ${p.version}`)), ' ', h('a', { href: `#/print/dossier/${clientId}` }, t('打印资料', 'Print the dossier'))),
     toc, form);
 }
 
@@ -138,26 +140,34 @@ function visits(clientId, r, reload) {
 
 function contracts(clientId, clientName, r, reload) {
   const box = h('div');
-  const [fa, partyA] = field(t('甲方（广告主全称）', 'Party A (advertiser, full name)'), { value: clientName, required: true });
-  const [fb, partyB] = field(t('乙方', 'Party B'), { required: true });
-  const [fh, handler] = field(t('经办人', 'Handled by'));
-  const [fp, placement] = field(t('版面', 'Placement'));
-  const [fs, spec] = field(t('规格', 'Size'));
-  const [fd, signed] = field(t('签约日期', 'Signed on'), { type: 'date', value: todayLocal() });
-  const [fm, amount] = field(t('金额（元）', 'Amount (yuan)'), { inputmode: 'decimal', required: true, 'aria-describedby': 'upper-preview' });
+  const req = { required: true };
+  const [fa, partyA] = field(t('甲方（广告主全称）', 'Party A (advertiser, full name)'), { value: clientName, ...req });
+  const [fb, partyB] = field(t('乙方（全称）', 'Party B (full name)'), req);
+  const [fh, handler] = field(t('经办人', 'Handled by'), req);
+  const [ft, phone] = field(t('电话', 'Phone'), { type: 'tel', ...req });
+  const [fd2, address] = field(t('地址', 'Address'), req);
+  const [fp, placement] = field(t('版面', 'Placement'), req);
+  const [fs, spec] = field(t('规格', 'Size'), req);
+  const [fd, signed] = field(t('签约日期', 'Signed on'), { type: 'date', value: todayLocal(), ...req });
+  const [fpd, pubs] = field(t('发布日期（多个用逗号分隔）', 'Publication dates (comma-separated)'), { placeholder: 'YYYY-MM-DD, YYYY-MM-DD', ...req });
+  const [fpay, pay] = field(t('付款日期', 'Payment date'), { type: 'date', ...req });
+  const [fm, amount] = field(t('金额（元）', 'Amount (yuan)'), { inputmode: 'decimal', 'aria-describedby': 'upper-preview', ...req });
   const upper = h('output', { id: 'upper-preview', for: amount.id, class: 'upper' });
-  amount.addEventListener('input', () => {
+  const [fu, typed] = field(t('大写金额（照合同所写，可空）', 'Amount in words, as written on the contract (optional)'), { name: 'amount_upper' });
+  const preview = () => {
     const f = parseFen(amount.value);
     upper.textContent = Number.isNaN(f) ? (amount.value ? t('金额格式不对', 'not an amount') : '') : `${t('大写', 'In words')}：人民币${moneyUpper(f)}`;
-  });
+  };
+  amount.addEventListener('input', preview);
   const [fc, seal] = field(t('已确认盖章', 'Seal confirmed'), { type: 'checkbox' });
-  const form = h('form', { class: 'stack', 'aria-label': t('新增合同', 'Add a contract') }, fa, fb, fh, fp, fs, fd, fm, upper, fc,
+  const form = h('form', { class: 'stack', 'aria-label': t('新增合同', 'Add a contract') }, fa, fb, fh, ft, fd2, fp, fs, fd, fpd, fpay, fm, upper, fu, fc,
     h('button', { type: 'submit' }, t('新增合同', 'Add contract')), box);
   form.addEventListener('submit', (e) => {
     e.preventDefault();
     act(box, () => call('registry', 'ContractAddRequest', { contract: { client_id: clientId, party_a: partyA.value.trim(), party_b: partyB.value.trim(),
-      handler: handler.value.trim(), placement: placement.value.trim(), spec: spec.value.trim(), signed_date: signed.value,
-      amount_fen: parseFen(amount.value), seal_confirmed: seal.checked } }), reload);
+      handler: handler.value.trim(), phone: phone.value.trim(), address: address.value.trim(), placement: placement.value.trim(), spec: spec.value.trim(),
+      signed_date: signed.value, publish_dates: pubs.value.split(/[,，\s]+/).filter(Boolean), payment_date: pay.value,
+      amount_fen: parseFen(amount.value), amount_upper: typed.value.trim().replace(/^人民币/, ''), seal_confirmed: seal.checked } }), reload);
   });
   return h('div', {}, table([t('合同', 'Contract'), t('签约', 'Signed'), t('版面', 'Placement'), t('金额', 'Amount'), t('大写', 'In words')],
     r.contracts.map((c) => [c.id, c.signed_date, c.placement, fen(c.amount_fen), `人民币${c.amount_upper}`])), form);

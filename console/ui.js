@@ -120,6 +120,7 @@ export function toast(title, text, onOpen) {
     onOpen ? h('button', { type: 'button', onclick: () => { onOpen(); el.remove(); } }, t('查看', 'Open')) : null,
     h('button', { type: 'button', class: 'close', 'aria-label': t('关闭', 'Close'), onclick: () => el.remove() }, '×'));
   box.append(el);
+  while (box.children.length > 4) box.firstElementChild.remove(); /* a burst: the newest few */
   setTimeout(() => el.remove(), 12000);
 }
 

@@ -1,0 +1,283 @@
+// console.test.mjs - the staff console in a real browser: Debian's headless Chromium
+// driven by playwright-core, against the demo agency that tests/browser/run started.
+//
+//   node console.test.mjs BASE_URL ARTIFACT_DIR
+//
+// A day of an AE (李伟, liwei) and his AD (赵建国): log in with the keyboard, My day,
+// add a client, the dossier, a contract's uppercase amount as it is typed, the job
+// board, a refused sign-off that shows its reason, a reminder arriving live as a toast,
+// the scorecard, English, a phone-sized screen, the AD signing a brief, and the estimate
+// (估价单), brief, minutes and dossier printed to A4 PDF. Every page is checked for
+// form fields without a label and for errors in the browser console. Screenshots and
+// PDFs go to ARTIFACT_DIR. Ends with "N passed, N failed".
+import { chromium, request } from 'playwright-core';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const BASE = process.argv[2];
+const OUT = process.argv[3] || 'browser-artifacts';
+const PASS = 'demo-pass-2026';
+mkdirSync(OUT, { recursive: true });
+
+let passed = 0, failed = 0;
+const problems = [];
+
+async function step(name, fn) {
+  try {
+    await fn();
+    passed++;
+    console.log(`ok   ${name}`);
+  } catch (e) {
+    failed++;
+    await page.screenshot({ path: join(OUT, `FAILED-${passed + failed}.png`), fullPage: true }).catch(() => {});
+    console.log(`FAIL ${name}\n     ${String(e && e.stack || e).split('\n').slice(0, 4).join('\n     ')}`);
+  }
+}
+
+function check(cond, what) { if (!cond) throw new Error(what); }
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-dev-shm-usage', '--lang=zh-CN'],
+});
+
+async function newPage(viewport) {
+  const ctx = await browser.newContext({ viewport: viewport || { width: 1280, height: 860 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+  const page = await ctx.newPage();
+  page.setDefaultTimeout(20000);
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('console', (m) => {
+    // A refusal the page shows is an HTTP 4xx the browser also logs: expected, not a fault.
+    if (m.type() === 'error' && !/status of (400|401|403|409)/.test(m.text())) problems.push(`console: ${m.text()}`);
+  });
+  return page;
+}
+
+async function shot(page, name) {
+  await page.waitForTimeout(150);
+  await page.screenshot({ path: join(OUT, `${name}.png`), fullPage: true });
+}
+
+// unlabelled: visible form fields with no label, for the keyboard and screen readers.
+async function unlabelled(page) {
+  return page.evaluate(() => [...document.querySelectorAll('input, select, textarea')]
+    .filter((el) => el.offsetParent !== null && el.type !== 'hidden')
+    .filter((el) => !(el.labels && el.labels.length) && !el.getAttribute('aria-label') && !el.getAttribute('aria-labelledby'))
+    .map((el) => el.outerHTML.slice(0, 80)));
+}
+
+async function visit(page, hash, heading) {
+  await page.goto(BASE + hash);
+  await page.getByRole('heading', { level: 1, name: heading }).waitFor();
+  const bad = await unlabelled(page);
+  check(bad.length === 0, `fields without a label on ${hash}: ${bad.join(' | ')}`);
+}
+
+// login with the keyboard only: the id field has the focus, Tab to the password, Enter.
+async function keyboardLogin(page, id) {
+  await page.goto(BASE + '/');
+  await page.getByLabel('工号').waitFor();
+  await page.keyboard.type(id);
+  await page.keyboard.press('Tab');
+  await page.keyboard.type(PASS);
+  await page.keyboard.press('Enter');
+  await page.getByRole('heading', { level: 1, name: /我的一天/ }).waitFor();
+}
+
+const page = await newPage();
+
+await step('a wrong password is refused with the reason, on the login form', async () => {
+  await page.goto(BASE + '/');
+  await page.getByLabel('工号').fill('liwei');
+  await page.getByLabel('密码').fill('not-the-password');
+  await page.getByRole('button', { name: '登录' }).click();
+  await page.getByRole('alert').waitFor();
+  check(await page.getByRole('heading', { name: '客户部工作台' }).isVisible(), 'still on the login form');
+  const stored = await page.evaluate(() => JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }) + document.cookie);
+  check(!/token|aedesk_session/i.test(stored), 'nothing of the session is readable by the page');
+  await shot(page, '00-login-refused');
+});
+
+await step('the AE logs in with the keyboard and sees his day', async () => {
+  await keyboardLogin(page, 'liwei');
+  for (const s of ['今日提醒', '本周面访（按客户等级目标）', '等我签字的工作单', '等客户确认的估价单', '逾期应收款', '会议'])
+    check(await page.getByRole('heading', { name: s }).isVisible(), `My day has ${s}`);
+  const cookieJs = await page.evaluate(() => document.cookie);
+  check(!cookieJs.includes('aedesk_session'), 'the session cookie is HttpOnly');
+  await shot(page, '01-my-day');
+});
+
+await step('clients: search, then add a client with the form', async () => {
+  await visit(page, '#/clients', '客户');
+  await page.getByLabel('搜索（名称、编号或统一社会信用代码）').fill('东方');
+  await page.getByRole('button', { name: '搜索' }).click();
+  await page.getByRole('link', { name: '东方日化股份有限公司' }).waitFor();
+  await shot(page, '02-clients');
+  await page.getByLabel('客户名称').fill('网页测试食品有限公司');
+  await page.getByLabel('等级').last().selectOption('B');
+  await page.getByRole('button', { name: '新增客户' }).click();
+  await page.getByRole('heading', { level: 1, name: /网页测试食品有限公司/ }).waitFor();
+  await shot(page, '03-client');
+});
+
+await step('the dossier by section with its completeness meter', async () => {
+  await page.getByRole('link', { name: '基本资料' }).click();
+  await page.getByLabel('资料完整度（R-PROFILE-1）').waitFor();
+  await page.getByLabel('行业').fill('食品');
+  await page.getByRole('button', { name: '保存资料' }).click();
+  await page.locator('#profile-version').filter({ hasText: '第 1 版' }).waitFor();
+  check(await page.getByLabel('行业').inputValue() === '食品', 'the dossier keeps what was saved');
+  const bad = await unlabelled(page);
+  check(bad.length === 0, `dossier fields without a label: ${bad.join(' | ')}`);
+  await shot(page, '04-dossier');
+});
+
+await step('a contract shows its uppercase amount as the figure is typed (R-CONTRACT-1)', async () => {
+  await page.getByRole('link', { name: '合同' }).click();
+  await page.getByLabel('乙方').fill('本公司广告有限公司');
+  await page.getByLabel('金额（元）').pressSequentially('123456.78');
+  check((await page.locator('#upper-preview').textContent()).includes('壹拾贰万叁仟肆佰伍拾陆元柒角捌分'), 'uppercase preview');
+  await page.getByLabel('版面').fill('头版');
+  await page.getByLabel('经办人').fill('王经理');
+  await page.getByLabel('电话').fill('13800138000');
+  await page.getByLabel('地址').fill('上海市浦东新区世纪大道 100 号');
+  await page.getByLabel('规格').fill('整版');
+  await page.getByLabel('发布日期（多个用逗号分隔）').fill('2027-01-05, 2027-01-12');
+  await page.getByLabel('付款日期').fill('2027-01-31');
+  // The uppercase as written on the paper contract: a wrong one is refused with why
+  // (R-CONTRACT-1) and nothing is stored; the right one is kept as typed.
+  const typed = page.getByLabel('大写金额（照合同所写，可空）');
+  await typed.fill('壹拾贰万叁仟肆佰伍拾陆元整');
+  await page.getByRole('button', { name: '新增合同' }).click();
+  const why = await page.getByRole('alert').textContent();
+  check(/R-CONTRACT-1/.test(why), `the refusal says why: ${why}`);
+  check(await page.getByRole('cell', { name: /^人民币/ }).count() === 0, 'nothing stored');
+  await shot(page, '05-contract-refused');
+  await typed.fill('壹拾贰万叁仟肆佰伍拾陆元柒角捌分');
+  await page.getByRole('button', { name: '新增合同' }).click();
+  await page.getByRole('cell', { name: '人民币壹拾贰万叁仟肆佰伍拾陆元柒角捌分' }).waitFor();
+  await shot(page, '05-contract');
+});
+
+await step('the job board by stage', async () => {
+  await visit(page, '#/jobs', '工作单');
+  await page.getByRole('region', { name: '简报' }).waitFor();
+  await shot(page, '06-jobs');
+});
+
+await step('a refused sign-off shows why (the AE cannot sign the brief for AD and CD)', async () => {
+  await visit(page, '#/job/J000002', '车展户外广告');
+  await page.getByRole('button', { name: '签字', exact: true }).click();
+  const alert = page.getByRole('alert');
+  await alert.waitFor();
+  const text = await alert.textContent();
+  check(/未能完成/.test(text) && /(角色|AD|CD|签)/.test(text), `the reason is shown: ${text}`);
+  await shot(page, '07-refused-sign');
+});
+
+await step('the inbox: mark one read', async () => {
+  await visit(page, '#/inbox', '通知');
+  const before = await page.locator('.note.unread').count();
+  if (before > 0) {
+    await page.getByRole('button', { name: '标为已读' }).first().click();
+    await page.waitForFunction((n) => document.querySelectorAll('.note.unread').length < n, before);
+  }
+  await shot(page, '08-inbox');
+});
+
+await step('a reminder arrives live as a toast', async () => {
+  await page.goto(BASE + '#/day');
+  await page.getByRole('heading', { level: 1, name: /我的一天/ }).waitFor();
+  await page.waitForTimeout(1000); // the live stream is open
+  // Another session of the same AE moves the demo's test clock on a week: reminders fire.
+  const rc = await request.newContext({ baseURL: BASE });
+  const login = await rc.post('/api/login', { data: { staff_id: 'liwei', password: PASS } });
+  check(login.ok(), 'second session');
+  const { csrf } = await login.json();
+  const st = await rc.post('/api/scheduler/SchedulerStatusRequest', { data: {}, headers: { 'X-CSRF-Token': csrf } });
+  const now = Number((await st.json()).now_ms);
+  const moved = await rc.post('/api/scheduler/SchedulerClockSetRequest', { data: { now_ms: String(now + 8 * 86400000) }, headers: { 'X-CSRF-Token': csrf } });
+  check(moved.ok(), `clock moved: ${await moved.text()}`);
+  await rc.dispose();
+  await page.locator('#toasts .toast').first().waitFor({ timeout: 30000 });
+  await shot(page, '09-live-toast');
+});
+
+await step('the scorecard explains its inputs', async () => {
+  await visit(page, '#/scores', /考评/);
+  await page.getByRole('heading', { name: '各项输入（如何算出）' }).waitFor();
+  await shot(page, '10-scorecard');
+});
+
+await step('English on a switch', async () => {
+  await page.goto(BASE + '#/day');
+  await page.getByRole('button', { name: 'English' }).click();
+  await page.getByRole('heading', { level: 1, name: /My day/ }).waitFor();
+  await page.getByRole('link', { name: 'Clients' }).waitFor();
+  await shot(page, '11-english');
+  await page.getByRole('button', { name: '中文' }).click();
+  await page.getByRole('heading', { level: 1, name: /我的一天/ }).waitFor();
+});
+
+await step('printable documents render to A4 PDF', async () => {
+  const docs = [['estimate', '#/print/estimate/J000001/E000001', '估 价 单'], ['brief', '#/print/brief/J000001', '创 意 简 报'],
+    ['minutes', '#/print/minutes/M000001', '会 议 记 录'], ['dossier', '#/print/dossier/C000001', '客 户 基 本 资 料']];
+  for (const [name, hash, title] of docs) {
+    await page.goto(BASE + hash);
+    await page.getByRole('heading', { level: 1, name: title }).waitFor();
+    if (name === 'estimate') {
+      const upper = await page.locator('.doc .upper').textContent();
+      check(upper.length > 2 && /[壹贰叁肆伍陆柒捌玖]/.test(upper), 'the estimate shows its uppercase amount');
+      check(await page.locator('.signatures .sig').count() === 3, 'three signature lines');
+      await shot(page, '12-print-estimate');
+    }
+    const pdf = await page.pdf({ format: 'A4', printBackground: true });
+    check(pdf.subarray(0, 4).toString() === '%PDF' && pdf.length > 5000, `${name}.pdf is a PDF`);
+    writeFileSync(join(OUT, `${name}.pdf`), pdf);
+  }
+});
+
+await step('the AE logs out; the old page cannot act any more', async () => {
+  await page.goto(BASE + '#/day');
+  await page.getByRole('button', { name: '退出' }).click();
+  await page.getByRole('heading', { name: '客户部工作台' }).waitFor();
+});
+
+await step('the AD opens a job and signs its brief', async () => {
+  await keyboardLogin(page, 'zhaojianguo');
+  await visit(page, '#/job/J000003', /新品发布会/);
+  check(await page.locator('.signoffs .missing').filter({ hasText: '客户总监（AD）' }).count() === 1, 'AD is missing before');
+  await page.getByRole('button', { name: '签字', exact: true }).click();
+  await page.locator('.signoffs .ok').filter({ hasText: '客户总监（AD）' }).waitFor();
+  await shot(page, '13-brief-signed');
+});
+
+await step('admin: staff, services and alerts', async () => {
+  await visit(page, '#/admin', '管理');
+  await page.getByRole('heading', { name: '服务状态' }).waitFor();
+  await page.getByRole('cell', { name: 'gateway', exact: true }).waitFor();
+  await shot(page, '14-admin');
+});
+
+await step('on a phone', async () => {
+  const phone = await newPage({ width: 390, height: 844 });
+  await phone.goto(BASE + '/');
+  await phone.getByLabel('工号').fill('liwei');
+  await phone.getByLabel('密码').fill(PASS);
+  await phone.getByLabel('密码').press('Enter');
+  await phone.getByRole('heading', { level: 1, name: /我的一天/ }).waitFor();
+  const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  check(overflow <= 2, `no sideways scrolling on a phone (${overflow}px)`);
+  await shot(phone, '15-phone-my-day');
+  await phone.goto(BASE + '#/job/J000001');
+  await phone.getByRole('heading', { level: 1 }).waitFor();
+  await shot(phone, '16-phone-job');
+});
+
+await step('no errors in the browser console', async () => {
+  check(problems.length === 0, problems.join('\n'));
+});
+
+await browser.close();
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);
