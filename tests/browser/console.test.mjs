@@ -18,6 +18,7 @@ const BASE = process.argv[2];
 const OUT = process.argv[3] || 'browser-artifacts';
 const PASS = 'demo-pass-2026';
 mkdirSync(OUT, { recursive: true });
+if (process.env.DOCS_SHOTS) mkdirSync(process.env.DOCS_SHOTS, { recursive: true });
 
 let passed = 0, failed = 0;
 const problems = [];
@@ -53,9 +54,12 @@ async function newPage(viewport) {
   return page;
 }
 
+// shot keeps a full-page screenshot; with DOCS_SHOTS=DIR also a JPEG for docs/CONSOLE.md.
 async function shot(page, name) {
   await page.waitForTimeout(150);
   await page.screenshot({ path: join(OUT, `${name}.png`), fullPage: true });
+  if (process.env.DOCS_SHOTS)
+    await page.screenshot({ path: join(process.env.DOCS_SHOTS, `${name}.jpg`), type: 'jpeg', quality: 70, fullPage: true });
 }
 
 // unlabelled: visible form fields with no label, for the keyboard and screen readers.
