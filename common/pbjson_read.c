@@ -572,6 +572,7 @@ static int message(struct rd *r, const ProtobufCMessageDescriptor *d, ProtobufCM
 		return fail(r, "out of memory");
 	d->message_init(m);
 	const char *outer = r->field;
+	char keybuf[128]; /* the key being read, named in an error */
 	ws(r);
 	if (r->p < r->end && *r->p == '}') {
 		r->p++;
@@ -585,7 +586,6 @@ static int message(struct rd *r, const ProtobufCMessageDescriptor *d, ProtobufCM
 		if (string(r, &key, NULL) != 0)
 			goto bad;
 		const ProtobufCFieldDescriptor *fd = protobuf_c_message_descriptor_get_field_by_name(d, key);
-		static __thread char keybuf[128];
 		snprintf(keybuf, sizeof keybuf, "%s", key);
 		free(key);
 		r->field = keybuf;
@@ -618,6 +618,7 @@ static int message(struct rd *r, const ProtobufCMessageDescriptor *d, ProtobufCM
 	*out = m;
 	return 0;
 bad:
+	r->field = outer;
 	protobuf_c_message_free_unpacked(m, NULL);
 	return -1;
 }

@@ -97,9 +97,13 @@ export async function pageJob(id) {
     job.revisions.map((v) => [v.n, stage(v.stage), v.note, v.by, fmtTime(v.at_ms)])));
   let meetings = { meetings: [] };
   try { meetings = await call('jobs', 'MeetingListRequest', { client_id: job.client_id }); } catch (e) { /* none */ }
+  const minutesHolder = h('div');
   const mtg = section(t('会议', 'Meetings'), table([t('时间', 'When'), t('主题', 'Title'), t('纪要', 'Minutes')],
     meetings.meetings.filter((m) => !m.job_id || m.job_id === job.id).map((m) => [fmtTime(m.start_ms), m.title,
-      m.minutes_ms ? h('a', { href: `#/print/minutes/${m.id}` }, t('会议记录', 'Minutes')) : t('未提交', 'not filed')])));
+      m.minutes_ms ? h('a', { href: `#/print/minutes/${m.id}` }, t('会议记录', 'Minutes'))
+        : m.cancelled_ms ? t('已取消', 'cancelled')
+          : h('button', { type: 'button', onclick: () => { minutesHolder.replaceChildren(minutesForm(m, reload)); minutesHolder.querySelector('textarea').focus(); } }, t('填写会议记录', 'File the minutes'))])),
+    minutesHolder);
   const hist = section(t('经过', 'History'), h('ol', { class: 'history' }, job.history.map((x) => h('li', {}, `${fmtTime(x.at_ms)} ${x.actor} ${x.what} ${x.detail}`))));
 
   return h('div', { class: 'job' },
@@ -119,6 +123,24 @@ function estimateForm(jobId, box, reload) {
   form.addEventListener('submit', (e) => {
     e.preventDefault();
     act(box, () => call('jobs', 'EstimateAddRequest', { job_id: jobId, lines: [{ item: item.value.trim(), quantity: Number(qty.value), unit_fen: parseFen(unit.value) }] }), reload);
+  });
+  return form;
+}
+
+// minutesForm: 会议记录 — the discussion, conclusions (one a line) and action items
+// ("事项 | 负责人工号 | YYYY-MM-DD" a line), filed with MinutesFileRequest (R-MEETING-2).
+function minutesForm(m, reload) {
+  const box = h('div');
+  const [fs, summary] = field(t('讨论内容', 'Discussion'), { required: true }, 'textarea');
+  const [fc, concl] = field(t('会议结论（每行一条）', 'Conclusions (one a line)'), {}, 'textarea');
+  const [fa, acts] = field(t('下一步行动（每行：事项 | 负责人工号 | 期限 YYYY-MM-DD）', 'Action items (a line each: what | owner id | due YYYY-MM-DD)'), {}, 'textarea');
+  const form = h('form', { class: 'stack', 'aria-label': t(`会议记录：${m.title}`, `Minutes: ${m.title}`) }, h('h3', {}, m.title), fs, fc, fa, box,
+    h('button', { type: 'submit', class: 'primary' }, t('提交会议记录', 'File the minutes')));
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    const lines = (x) => x.value.split('\n').map((l) => l.trim()).filter(Boolean);
+    const actions = lines(acts).map((l) => { const [text, owner, due] = l.split('|').map((x) => (x || '').trim()); return { text, owner, due_ms: localMs(due) + 18 * 3600000 }; });
+    act(box, () => call('jobs', 'MinutesFileRequest', { meeting_id: m.id, summary: summary.value.trim(), conclusions: lines(concl), actions }), reload);
   });
   return form;
 }

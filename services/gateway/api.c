@@ -365,9 +365,6 @@ void gw_api(nng_aio *aio, nng_http_req *req)
 	}
 	gw_session s;
 	if (gw_session_get(req, &s) != 0) {
-		char c[256];
-		cookie(c, sizeof c, "", 1);
-		(void)c;
 		refuse_t(aio, req, AEDESK__STATUS__UNAUTHENTICATED, "请先登录", "please log in");
 		return;
 	}

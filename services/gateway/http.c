@@ -222,8 +222,10 @@ static void *worker(void *arg)
 				q.tail = NULL;
 		}
 		pthread_mutex_unlock(&q.mu);
-		if (!j)
-			return NULL; /* stopping, and the queue is empty */
+		if (!j) {
+			gw_api_close(); /* stopping, and the queue is empty */
+			return NULL;
+		}
 		nng_aio *aio = j->aio;
 		free(j);
 		if (q.stop) {
