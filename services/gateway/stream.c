@@ -310,7 +310,7 @@ void gw_stream_stop(void)
 	pthread_cond_broadcast(&ss.cv);
 	struct timespec until;
 	clock_gettime(CLOCK_REALTIME, &until);
-	until.tv_sec += 30;
+	until.tv_sec += 2; /* within the skeleton's 5 s stop watchdog */
 	while (ss.count > 0)
 		if (pthread_cond_timedwait(&ss.cv, &gw.mu, &until) != 0)
 			break;

@@ -253,7 +253,20 @@ TEST(test_sessions_survive_a_gateway_restart_and_logout_ends_them)
 {
 	char r[65536], old[200], oldcsrf[80];
 	CHECK_INT(login("ae1", "secret-pw-1", r, sizeof r), 200);
+	/* A live stream open while it stops: the stop is clean, and the browser sees the end. */
+	int fd = dial();
+	CHECK(fd >= 0);
+	char req[1024];
+	int n = snprintf(req, sizeof req, "GET /api/events HTTP/1.1\r\nHost: 127.0.0.1:%d\r\nCookie: %s\r\n\r\n", port,
+	    cookie);
+	CHECK(write(fd, req, (size_t)n) == n);
+	static char ev[8192];
+	size_t have = read_until(fd, ev, sizeof ev, 0, "retry:", 10000);
+	CHECK(h_contains(ev, "retry:"));
 	CHECK_INT(h_stop(&h, "gateway"), 0);
+	size_t after = read_until(fd, ev, sizeof ev, have, NULL, 10000); /* returns at EOF */
+	CHECK(after < sizeof ev - 1);
+	close(fd);
 	char url[400];
 	snprintf(url, sizeof url, "%s/run/gateway.url", h.home);
 	unlink(url);
