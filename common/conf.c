@@ -104,6 +104,13 @@ conf *conf_load(const char *path, char *err, size_t errlen)
 			goto fail;
 		}
 		*eq = 0;
+		/* A comment may follow a value after a space: "key = 5   # why". A value
+		 * that needs " #" in it cannot have it (none of ours does). */
+		for (char *h = eq + 1; *h; h++)
+			if (*h == '#' && (h[-1] == ' ' || h[-1] == '\t')) {
+				*h = 0;
+				break;
+			}
 		char *k = trim(s), *v = trim(eq + 1);
 		if (*k == 0) {
 			snprintf(err, errlen, "%s:%d: empty key before '='", path, lineno);

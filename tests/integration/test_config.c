@@ -40,6 +40,27 @@ TEST(test_a_bad_setting_stops_the_service_naming_the_key)
 	CHECK_INT(h_teardown(&h), 0);
 }
 
+/* "key = value   # why" (as deploy/aedesk.conf.example writes its commented-out keys):
+ * the comment is not part of the value, so uncommenting such a line works. */
+TEST(test_a_comment_after_a_value_is_not_part_of_it)
+{
+	harness h;
+	CHECK(h_setup(&h, "conf") == 0);
+	h_conf_add(&h, "heartbeat_ms", "700   # how often services say they are alive");
+	CHECK(h_start(&h, "registry") == 0); /* before: "not a number", the service stopped */
+	CHECK_INT(h_teardown(&h), 0);
+	char out[8192];
+
+	/* a bad value with a comment is still named, without the comment */
+	CHECK(h_setup(&h, "conf") == 0);
+	h_conf_add(&h, "heartbeat_ms", "often\t# a typo");
+	char args[512];
+	snprintf(args, sizeof args, "--conf %s", h.conf);
+	CHECK_INT(run_registry(args, out, sizeof out), 1);
+	CHECK(h_contains(out, "heartbeat_ms") && h_contains(out, "often") && !h_contains(out, "typo"));
+	CHECK_INT(h_teardown(&h), 0);
+}
+
 TEST(test_a_missing_config_file_is_named)
 {
 	char out[4096];
@@ -116,6 +137,7 @@ TEST(test_ipc_peer_with_a_uid_not_allowed_is_refused)
 int main(void)
 {
 	RUN(test_a_bad_setting_stops_the_service_naming_the_key);
+	RUN(test_a_comment_after_a_value_is_not_part_of_it);
 	RUN(test_a_missing_config_file_is_named);
 	RUN(test_help_and_version_answer);
 	RUN(test_ipc_sockets_are_group_accessible_only);
