@@ -165,6 +165,7 @@ struct svc {
 	char keys_dir[1024];
 	int64_t started_ms;
 	_Atomic uint64_t requests, errors, events_applied;
+	uint64_t batch_applied;    /* events applied by the batch being run (main thread) */
 	_Atomic int64_t last_tick_ms; /* when the tick last committed (UTC ms) */
 	int64_t heartbeat_ms, replay_idle_ms;
 	struct method_stats *stats; /* one per handler */
@@ -521,25 +522,32 @@ int svc_key_rotated(svc_req *r, const Aedesk__KeyRotated *ev)
 	int rc = keyring_apply(r->txn, r->svc->keys, ev);
 	return rc ? svc_db_error(r, rc, "keys") : svc_emit(r, &ev->base);
 }
+/* What handle_request and apply_event tell run_batch. */
+enum { ITEM_DONE = 0, ITEM_REDO_GROW = -1, ITEM_REDO_NESTED = -2 };
 
 /*
  * handle_request runs one request inside the batch transaction txn and leaves the
- * packed reply envelope in it->out. Returns -1 only when the batch must be redone
- * (the map was full).
+ * packed reply envelope in it->out. Without nested, the handler writes straight into
+ * txn (no LMDB nested transaction, whose begin and commit cost more than most handlers)
+ * and a handler that fails returns ITEM_REDO_NESTED: run_batch aborts the batch and
+ * redoes it with nested set, where each handler has a nested transaction of its own
+ * that a failure aborts. ITEM_REDO_GROW: the map was full, grow it and redo.
+ * quiet: this item was logged already by the pass that stopped for another's failure.
+ * The requests/errors counters are run_batch's, counted once the batch is answered.
  */
-static int handle_request(svc *s, MDB_txn *txn, struct item *it)
+static int handle_request(svc *s, MDB_txn *txn, struct item *it, int nested, int quiet)
 {
 	const Aedesk__Envelope *e = it->env;
 	svc_req r = {.svc = s, .env = e, .lang = "zh", .now_ms = svc_now(s)};
 	char msg[512];
-	atomic_fetch_add(&s->requests, 1);
 	if (!e || e->version != WIRE_VERSION) {
 		const char *why = e ? "unsupported version" : it->why;
-		log_warn("malformed request: %s", why);
+		if (!quiet)
+			log_warn("malformed request: %s", why);
 		i18n_format(msg, sizeof msg, "zh", MSG_MALFORMED, why);
 		pack_reply(s, e, AEDESK__STATUS__INVALID_ARGUMENT, msg, NULL, NULL, 0, &it->out, &it->outlen);
-		atomic_fetch_add(&s->errors, 1);
-		return 0;
+		it->failed = 1;
+		return ITEM_DONE;
 	}
 	r.lang = i18n_lang(e->lang);
 	wire_hex(e->id.data, e->id.len, r.rid);
@@ -549,19 +557,19 @@ static int handle_request(svc *s, MDB_txn *txn, struct item *it)
 	if (!h) {
 		i18n_format(msg, sizeof msg, r.lang, MSG_UNKNOWN_TYPE, e->type);
 		pack_reply(s, e, AEDESK__STATUS__INVALID_ARGUMENT, msg, NULL, NULL, 0, &it->out, &it->outlen);
-		atomic_fetch_add(&s->errors, 1);
-		return 0;
+		it->failed = 1;
+		return ITEM_DONE;
 	}
 	/* Token expiry is real time, not the service's clock (a test may move that). */
 	if (!(h->flags & SVC_PUBLIC) && (denied = authenticate(s, txn, e, wire_now_ms(), &who)) >= 0) {
 		i18n_format(msg, sizeof msg, r.lang, (enum i18n_msg)denied);
-		log_warn("req=%s %s refused: %s", r.rid, wire_short_name(e->type),
+		if (!quiet)
+			log_warn("req=%s %s refused: %s", r.rid, wire_short_name(e->type),
 		    denied == MSG_TOKEN_BAD       ? "bad token"
 		    : denied == MSG_TOKEN_EXPIRED ? "expired token"
 		    : denied == MSG_TOKEN_REVOKED ? "revoked token"
 						  : "no token");
 		pack_reply(s, e, AEDESK__STATUS__UNAUTHENTICATED, msg, NULL, NULL, 0, &it->out, &it->outlen);
-		atomic_fetch_add(&s->errors, 1);
 		it->handler = (int)(h - s->decl->handlers);
 		it->failed = 1;
 		/* The audit trail (common/refusal.c): who is unknown, so "-". */
@@ -571,7 +579,7 @@ static int handle_request(svc *s, MDB_txn *txn, struct item *it)
 		svc_record_refusal(&r, e->type, "", AEDESK__STATUS__UNAUTHENTICATED,
 		    denied == MSG_TOKEN_BAD ? "bad token" : denied == MSG_TOKEN_EXPIRED ? "expired token"
 			: denied == MSG_TOKEN_REVOKED ? "revoked token" : "no token");
-		return r.map_full ? -1 : 0;
+		return r.map_full ? ITEM_REDO_GROW : ITEM_DONE;
 	}
 	it->handler = (int)(h - s->decl->handlers);
 	if (!(h->flags & SVC_PUBLIC))
@@ -580,13 +588,15 @@ static int handle_request(svc *s, MDB_txn *txn, struct item *it)
 	if (remember) {
 		MDB_val k = {16, e->id.data}, v;
 		if (mdb_get(txn, s->reqid, &k, &v) == 0) {
-			log_info("req=%s %s repeated: answering the first reply", r.rid, wire_short_name(e->type));
+			if (!quiet)
+				log_info("req=%s %s repeated: answering the first reply", r.rid,
+				    wire_short_name(e->type));
 			it->out = malloc(v.mv_size ? v.mv_size : 1);
 			if (it->out) {
 				memcpy(it->out, v.mv_data, v.mv_size);
 				it->outlen = v.mv_size;
 			}
-			return 0;
+			return ITEM_DONE;
 		}
 	}
 	const char *why;
@@ -596,26 +606,33 @@ static int handle_request(svc *s, MDB_txn *txn, struct item *it)
 	if (!in) {
 		i18n_format(r.message, sizeof r.message, r.lang, MSG_MALFORMED, why);
 		r.status = AEDESK__STATUS__INVALID_ARGUMENT;
-	} else if ((rc = mdb_txn_begin(store_env(s->store), txn, 0, &child)) != 0) {
+	} else if (nested && (rc = mdb_txn_begin(store_env(s->store), txn, 0, &child)) != 0) {
 		svc_db_error(&r, rc, "nested transaction");
 	} else {
-		r.txn = child;
+		r.txn = nested ? child : txn;
 		rc = h->fn(&r, in);
 		if (rc != 0 && r.status == AEDESK__STATUS__OK)
 			svc_fail(&r, AEDESK__STATUS__INTERNAL, MSG_INTERNAL, "handler failed");
-		if (r.status == AEDESK__STATUS__OK) {
+		if (!nested) {
+			if (r.status != AEDESK__STATUS__OK && !r.map_full) {
+				/* It may have written part of its change into txn: redo the batch. */
+				wire_free(in);
+				free(r.reply);
+				return ITEM_REDO_NESTED;
+			}
+		} else if (r.status == AEDESK__STATUS__OK) {
 			if ((rc = mdb_txn_commit(child)) != 0)
 				svc_db_error(&r, rc, "commit");
-		} else
+		} else {
 			mdb_txn_abort(child);
+		}
 	}
 	wire_free(in);
 	if (r.map_full) {
 		free(r.reply);
-		return -1;
+		return ITEM_REDO_GROW;
 	}
 	if (r.status != AEDESK__STATUS__OK) {
-		atomic_fetch_add(&s->errors, 1);
 		it->failed = 1;
 		free(r.reply);
 		r.reply = NULL;
@@ -635,7 +652,7 @@ static int handle_request(svc *s, MDB_txn *txn, struct item *it)
 			    : r.refused_subject[0]			      ? "login failed"
 									      : "unauthenticated");
 			if (r.map_full)
-				return -1;
+				return ITEM_REDO_GROW;
 		}
 	}
 	pack_reply(s, e, r.status, r.message, r.reply_type, r.reply, r.reply_len, &it->out, &it->outlen);
@@ -648,11 +665,11 @@ static int handle_request(svc *s, MDB_txn *txn, struct item *it)
 		if ((rc = mdb_put(txn, s->reqid, &k, &v, 0)) == 0)
 			rc = mdb_put(txn, s->reqtime, &tkv, &empty, 0);
 		if (rc == MDB_MAP_FULL)
-			return -1;
+			return ITEM_REDO_GROW;
 		if (rc)
 			log_error("req=%s cannot remember the request id: %s", r.rid, mdb_strerror(rc));
 	}
-	return 0;
+	return ITEM_DONE;
 }
 
 /* ---- applying events ---- */
@@ -665,14 +682,20 @@ static struct source *find_source(svc *s, const char *name)
 	return NULL;
 }
 
-/* apply_event applies one event in order, once; -1 when the batch must be redone. */
-static int apply_event(svc *s, MDB_txn *txn, const uint8_t *body, size_t len)
+/*
+ * apply_event applies one event in order, once, with the consumer's cursor. Like
+ * handle_request: without nested it writes straight into txn and a handler that refuses
+ * the event returns ITEM_REDO_NESTED; with nested, the refused event's changes are
+ * undone in its nested transaction and the cursor still moves on.
+ */
+static int apply_event(svc *s, MDB_txn *txn, const uint8_t *body, size_t len, int nested, int quiet)
 {
 	const char *why;
 	Aedesk__Envelope *e = wire_envelope_unpack(body, len, &why);
 	if (!e) {
-		log_warn("dropped a malformed event: %s", why);
-		return 0;
+		if (!quiet)
+			log_warn("dropped a malformed event: %s", why);
+		return ITEM_DONE;
 	}
 	struct source *src = find_source(s, e->source);
 	int rc = 0;
@@ -703,36 +726,36 @@ static int apply_event(svc *s, MDB_txn *txn, const uint8_t *body, size_t len)
 	}
 	svc_req r = {.svc = s, .env = e, .lang = "zh", .now_ms = svc_now(s)};
 	wire_hex(e->id.data, e->id.len, r.rid);
-	MDB_txn *child;
-	if ((rc = mdb_txn_begin(store_env(s->store), txn, 0, &child)) != 0)
+	MDB_txn *child = txn;
+	if (nested && (rc = mdb_txn_begin(store_env(s->store), txn, 0, &child)) != 0)
 		goto dberr;
 	r.txn = child;
 	if (strcmp(src->name, "registry") == 0 && strcmp(e->type, aedesk__tokens_revoked__descriptor.name) == 0 &&
-	    (rc = apply_revocation(s, child, e)) != 0) {
-		mdb_txn_abort(child);
-		goto dberr;
-	}
+	    (rc = apply_revocation(s, child, e)) != 0)
+		goto abort;
 	if (strcmp(src->name, "registry") == 0 && strcmp(e->type, aedesk__key_rotated__descriptor.name) == 0 &&
-	    (rc = apply_key_rotated(s, child, e)) != 0) {
-		mdb_txn_abort(child);
-		goto dberr;
-	}
+	    (rc = apply_key_rotated(s, child, e)) != 0)
+		goto abort;
 	for (size_t i = 0; i < s->decl->nevents; i++) {
 		const struct svc_event_handler *h = &s->decl->events[i];
 		if (strcmp(h->source, src->name) || (h->ev && strcmp(h->ev->name, e->type)))
 			continue;
 		ProtobufCMessage *ev = h->ev ? wire_unpack(h->ev, e->payload.data, e->payload.len, &why) : NULL;
 		if (h->ev && !ev) {
-			log_error("event %s/%" PRIu64 " %s does not decode (%s); skipped", src->name,
-			    e->seq, e->type, why);
+			if (!quiet)
+				log_error("event %s/%" PRIu64 " %s does not decode (%s); skipped", src->name,
+				    e->seq, e->type, why);
 			break;
 		}
 		int hr = h->fn(&r, ev);
 		wire_free(ev);
 		if (r.map_full) {
-			mdb_txn_abort(child);
+			rc = MDB_MAP_FULL;
+			goto abort;
+		}
+		if (hr != 0 && !nested) {
 			wire_free(&e->base);
-			return -1;
+			return ITEM_REDO_NESTED; /* it may have written part of its change */
 		}
 		if (hr != 0) {
 			/* Its changes are undone; the cursor still moves on so one bad event
@@ -748,23 +771,25 @@ static int apply_event(svc *s, MDB_txn *txn, const uint8_t *body, size_t len)
 	uint8_t v[8];
 	store_be64(v, e->seq);
 	MDB_val kv = {strlen(src->name), src->name}, vv = {8, v};
-	if ((rc = mdb_put(child, s->cursor, &kv, &vv, 0)) != 0) {
-		mdb_txn_abort(child);
+	if ((rc = mdb_put(child, s->cursor, &kv, &vv, 0)) != 0)
+		goto abort;
+	if (nested && (rc = mdb_txn_commit(child)) != 0)
 		goto dberr;
-	}
-	if ((rc = mdb_txn_commit(child)) != 0)
-		goto dberr;
-	atomic_fetch_add(&s->events_applied, 1);
+	s->batch_applied++;
 	goto done;
+abort:
+	if (nested)
+		mdb_txn_abort(child);
 dberr:
 	wire_free(&e->base);
 	if (rc == MDB_MAP_FULL)
-		return -1;
+		return ITEM_REDO_GROW;
 	log_error("applying an event from %s: %s", src->name, mdb_strerror(rc));
-	return 0;
+	/* Without nested, part of it may be in txn: redo the batch with nested. */
+	return nested ? ITEM_DONE : ITEM_REDO_NESTED;
 done:
 	wire_free(&e->base);
-	return 0;
+	return ITEM_DONE;
 }
 
 /* ---- the batch: one write transaction, one sync ---- */
@@ -817,20 +842,27 @@ static void publish(svc *s)
  */
 static void run_batch(svc *s, struct item **items, size_t n)
 {
+	int nested = 0; /* set once a handler failed: each item in a nested transaction */
+	size_t logged = 0; /* items before this one have logged what they had to say */
 	for (int attempt = 0;; attempt++) {
 		MDB_txn *txn;
-		int rc = store_write_begin(s->store, &txn), redo = 0;
+		int rc = store_write_begin(s->store, &txn), redo = ITEM_DONE;
 		if (rc != 0) {
 			log_error("cannot begin a write transaction: %s", mdb_strerror(rc));
 			break;
 		}
-		for (size_t i = 0; i < n && !redo; i++) {
+		s->batch_applied = 0;
+		size_t i;
+		for (i = 0; i < n && redo == ITEM_DONE; i++) {
+			int quiet = i < logged;
 			if (items[i]->kind == ITEM_REQUEST)
-				redo = handle_request(s, txn, items[i]) != 0;
+				redo = handle_request(s, txn, items[i], nested, quiet);
 			else
-				redo = apply_event(s, txn, items[i]->body, items[i]->len) != 0;
+				redo = apply_event(s, txn, items[i]->body, items[i]->len, nested, quiet);
 		}
-		if (!redo) {
+		if (i > logged)
+			logged = redo == ITEM_DONE ? i : i - 1;
+		if (redo == ITEM_DONE) {
 			rc = store_commit(s->store, txn);
 			if (rc == 0) {
 				MDB_txn *rt;
@@ -838,21 +870,30 @@ static void run_batch(svc *s, struct item **items, size_t n)
 					atomic_store(&s->last_seq, store_get_u64(rt, s->meta, "seq", 0));
 					store_read_end(s->store, rt);
 				}
+				atomic_fetch_add(&s->events_applied, s->batch_applied);
 				break;
 			}
-			redo = rc == MDB_MAP_FULL;
+			redo = rc == MDB_MAP_FULL ? ITEM_REDO_GROW : ITEM_DONE;
 		} else
 			mdb_txn_abort(txn);
 		for (size_t i = 0; i < n; i++) {
 			free(items[i]->out);
 			items[i]->out = NULL;
+			items[i]->failed = 0;
+			items[i]->handler = -1;
 		}
-		if (redo && attempt < 16 && store_grow(s->store) == 0)
+		if (redo == ITEM_REDO_NESTED && !nested) {
+			nested = 1;
+			attempt--; /* not a growth */
+			continue;
+		}
+		if (redo == ITEM_REDO_GROW && attempt < 16 && store_grow(s->store) == 0)
 			continue;
 		/* Nothing was committed: every request in the batch is told so. */
 		log_error("a batch of %zu could not be committed: %s", n, mdb_strerror(rc));
 		for (size_t i = 0; i < n; i++)
 			if (items[i]->kind == ITEM_REQUEST) {
+				items[i]->failed = 1;
 				char msg[256];
 				i18n_format(msg, sizeof msg, items[i]->env ? items[i]->env->lang : "zh",
 				    MSG_INTERNAL, mdb_strerror(rc));
@@ -862,6 +903,11 @@ static void run_batch(svc *s, struct item **items, size_t n)
 		break;
 	}
 	for (size_t i = 0; i < n; i++) {
+		if (items[i]->kind == ITEM_REQUEST) {
+			atomic_fetch_add(&s->requests, 1);
+			if (items[i]->failed)
+				atomic_fetch_add(&s->errors, 1);
+		}
 		if (items[i]->kind == ITEM_REQUEST && items[i]->handler >= 0 && s->stats)
 			record_latency(&s->stats[items[i]->handler], items[i]);
 		if (items[i]->kind == ITEM_REQUEST) {
