@@ -3,9 +3,10 @@
  *	svc.c - the service skeleton: sockets, main loop, outbox, replay
  *
  * DESCRIPTION
- *	See svc.h for the contract. Threads: NNG's callback threads only move messages
- *	into queues; the main thread runs handlers and owns every write transaction; the
- *	replay thread answers Replay and Health from read transactions.
+ *	See svc.h for the contract. Threads: NNG's callback threads answer reads (handlers
+ *	without SVC_WRITES or SVC_PUBLIC) from read transactions and move everything else
+ *	into queues; the main thread runs the other handlers and owns every write
+ *	transaction; the replay thread answers Replay and Health from read transactions.
  *
  *	LMDB tables of the skeleton, in every service's store:
  *	  _outbox   be64(seq) -> packed Envelope of the event
@@ -285,6 +286,8 @@ static void pack_reply(svc *s, const Aedesk__Envelope *req, Aedesk__Status st, c
 	}
 }
 
+static int serve_read(svc *s, struct item *it);
+
 static void worker_cb(void *arg)
 {
 	struct worker *w = arg;
@@ -319,6 +322,11 @@ static void worker_cb(void *arg)
 	w->state = W_BUSY;
 	int side = it->env && (strcmp(it->env->type, aedesk__replay_request__descriptor.name) == 0 ||
 				  strcmp(it->env->type, aedesk__health_request__descriptor.name) == 0);
+	if (!side && serve_read(s, it)) {
+		worker_reply(w, it->out, it->outlen);
+		item_free(it);
+		return;
+	}
 	queue_push(side ? &s->replayq : &s->mainq, it);
 }
 
@@ -432,10 +440,11 @@ static const struct svc_handler *find_handler(svc *s, const char *type)
 /*
  * authenticate checks the token; the public key is loaded on first use. An Ed25519
  * check costs tens of microseconds, so a verified token is remembered (keyed by a
- * BLAKE2b hash of its bytes) until it expires: a direct-mapped cache, main thread only.
+ * BLAKE2b hash of its bytes) until it expires: a direct-mapped cache, one per thread
+ * (the main loop, and the NNG callback threads that answer reads).
  */
 #define TOKEN_CACHE 256
-static struct token_cache {
+static _Thread_local struct token_cache {
 	uint8_t hash[16];
 	auth_caller who;
 } token_cache[TOKEN_CACHE];
@@ -450,7 +459,7 @@ static int authenticate(svc *s, MDB_txn *txn, const Aedesk__Envelope *e, int64_t
 {
 	if (e->token.len == 0)
 		return MSG_UNAUTHENTICATED;
-	static unsigned cache_generation; /* a key rotation empties the cache */
+	static _Thread_local unsigned cache_generation; /* a key rotation empties the cache (this thread's) */
 	if (keyring_generation() != cache_generation) {
 		memset(token_cache, 0, sizeof token_cache);
 		cache_generation = keyring_generation();
@@ -670,6 +679,59 @@ static int handle_request(svc *s, MDB_txn *txn, struct item *it, int nested, int
 			log_error("req=%s cannot remember the request id: %s", r.rid, mdb_strerror(rc));
 	}
 	return ITEM_DONE;
+}
+
+/*
+ * serve_read answers a read (a handler with neither SVC_WRITES nor SVC_PUBLIC) on the
+ * NNG callback thread that received it, from a read transaction of its own: reads do
+ * not queue behind the write batches and their syncs, and run in parallel. A read
+ * sees every write that was acknowledged before it arrived (replies are sent after
+ * the commit). Anything but a plain success - no or bad token, a malformed request,
+ * a handler that fails or tries to write (EACCES in a read transaction) - is given
+ * up here and queued for the main loop, which handles and logs it as it always has.
+ * Returns 1 when answered.
+ */
+static int serve_read(svc *s, struct item *it)
+{
+	const Aedesk__Envelope *e = it->env;
+	if (!e || e->version != WIRE_VERSION)
+		return 0;
+	const struct svc_handler *h = find_handler(s, e->type);
+	if (!h || (h->flags & (SVC_WRITES | SVC_PUBLIC)))
+		return 0;
+	svc_req r = {.svc = s, .env = e, .lang = i18n_lang(e->lang), .now_ms = svc_now(s)};
+	auth_caller who;
+	MDB_txn *txn;
+	if (store_read_begin(s->store, &txn) != 0)
+		return 0;
+	if (authenticate(s, txn, e, wire_now_ms(), &who) >= 0) {
+		store_read_end(s->store, txn);
+		return 0;
+	}
+	ProtobufCMessage *in = wire_unpack(h->in, e->payload.data, e->payload.len, NULL);
+	if (!in) {
+		store_read_end(s->store, txn);
+		return 0;
+	}
+	wire_hex(e->id.data, e->id.len, r.rid);
+	r.caller = &who;
+	r.txn = txn;
+	int rc = h->fn(&r, in);
+	store_read_end(s->store, txn);
+	wire_free(in);
+	if (rc != 0 || r.status != AEDESK__STATUS__OK || r.map_full) {
+		free(r.reply);
+		return 0;
+	}
+	pack_reply(s, e, r.status, r.message, r.reply_type, r.reply, r.reply_len, &it->out, &it->outlen);
+	free(r.reply);
+	if (!it->out)
+		return 0;
+	it->handler = (int)(h - s->decl->handlers);
+	atomic_fetch_add(&s->requests, 1);
+	if (s->stats)
+		record_latency(&s->stats[it->handler], it);
+	return 1;
 }
 
 /* ---- applying events ---- */

@@ -15,12 +15,17 @@
  *	PUB, one SUB and one REQ per source it consumes, heartbeats, the replay protocol and
  *	shutdown on SIGTERM/SIGINT.
  *
- *	Never lose an event (DESIGN.md). One thread, the main loop, runs every handler. It
- *	takes all the requests and events that have arrived, runs each in its own nested
- *	transaction of one write transaction (group commit: one sync for the batch), and
- *	only after that commits does it send the replies and publish the events that the
- *	batch appended to the outbox. A handler that fails has its nested transaction
- *	aborted: nothing it wrote, and no event it emitted, survives. A request that changes
+ *	Never lose an event (DESIGN.md). One thread, the main loop, runs every handler that
+ *	may write. It takes all the requests and events that have arrived, runs them in one
+ *	write transaction (group commit: one sync for the batch), and only after that
+ *	commits does it send the replies and publish the events that the batch appended to
+ *	the outbox. A handler that fails has what it wrote undone: the batch is redone with
+ *	each item in a nested transaction of its own, the failed one's aborted - nothing it
+ *	wrote, and no event it emitted, survives. Reads (handlers with neither SVC_WRITES
+ *	nor SVC_PUBLIC) are answered at once on NNG's callback threads from a read
+ *	transaction, in parallel and without waiting for a batch; a read that is refused or
+ *	fails is handed to the main loop like any other request. So a read handler must
+ *	not write, and must be safe to run on several threads at once (no static buffers). A request that changes
  *	state (SVC_WRITES) and carries an id has its reply stored under that id in the same
  *	transaction, so a request that REQ re-sends gets the first answer and runs once.
  *	Events from a source are applied in seq order with the consumer's cursor written in
@@ -58,7 +63,7 @@ typedef struct svc svc;
 /* One request or event being handled: what the handler reads and fills in. */
 typedef struct svc_req {
 	svc *svc;
-	MDB_txn *txn;                   /* nested in the batch's write transaction */
+	MDB_txn *txn;                   /* the batch's write transaction, or a read one */
 	const auth_caller *caller;      /* NULL for events and public requests */
 	const Aedesk__Envelope *env;    /* the request or event as received */
 	const char *lang;               /* "zh" or "en" */

@@ -32,7 +32,7 @@ static int week_workdays(int yw)
 
 uint32_t sched_visit_required(MDB_txn *txn, const Aedesk__Client *c, int yw, const char **cls)
 {
-	static char buf[8];
+	static _Thread_local char buf[8]; /* reads run on several threads (svc.c serve_read) */
 	const char *k = c->class_;
 	MDB_val kv = {strlen(c->id), c->id}, vv;
 	if (mdb_get(txn, sched.vclass, &kv, &vv) == 0 && vv.mv_size < 60) {
