@@ -167,6 +167,13 @@ struct svc {
 	int64_t started_ms;
 	_Atomic uint64_t requests, errors, events_applied;
 	uint64_t batch_applied;    /* events applied by the batch being run (main thread) */
+	/* Events emitted by the transaction being run, their PUB message ready (main thread):
+	 * publish() sends them after the commit without reading the outbox back. */
+	struct pending_ev {
+		uint64_t seq;
+		nng_msg *m;        /* NULL: the service's topic() declined it, not published */
+	} *pend;
+	size_t npend, cappend;
 	_Atomic int64_t last_tick_ms; /* when the tick last committed (UTC ms) */
 	int64_t heartbeat_ms, replay_idle_ms;
 	struct method_stats *stats; /* one per handler */
@@ -376,6 +383,45 @@ int svc_db_error(svc_req *r, int rc, const char *what)
 	return svc_fail(r, AEDESK__STATUS__INTERNAL, MSG_INTERNAL, mdb_strerror(rc));
 }
 
+/* ---- events emitted, waiting for their commit ---- */
+
+/* pending_add keeps the PUB message of an event just put in the outbox. Out of memory is
+ * harmless: publish() then reads the outbox back for what is missing. */
+static void pending_add(svc *s, const Aedesk__Envelope *e, uint64_t seq, const uint8_t *buf, size_t len)
+{
+	if (s->npend == s->cappend) {
+		size_t cap = s->cappend ? s->cappend * 2 : 64;
+		struct pending_ev *p = realloc(s->pend, cap * sizeof *p);
+		if (!p)
+			return;
+		s->pend = p;
+		s->cappend = cap;
+	}
+	char topic[256];
+	nng_msg *m = NULL;
+	if (s->decl->topic ? s->decl->topic(s, e, topic, sizeof topic) == 0 : 1) {
+		if (!s->decl->topic)
+			snprintf(topic, sizeof topic, "%s/%s", s->decl->name, wire_short_name(e->type));
+		size_t tl = strlen(topic) + 1;
+		if (nng_msg_alloc(&m, tl + len) != 0)
+			return;
+		char *b = nng_msg_body(m);
+		memcpy(b, topic, tl);
+		memcpy(b + tl, buf, len);
+	}
+	s->pend[s->npend++] = (struct pending_ev){seq, m};
+}
+
+/* pending_truncate forgets the events past the first n: their transaction was aborted. */
+static void pending_truncate(svc *s, size_t n)
+{
+	while (s->npend > n) {
+		struct pending_ev *p = &s->pend[--s->npend];
+		if (p->m)
+			nng_msg_free(p->m);
+	}
+}
+
 int svc_emit(svc_req *r, const ProtobufCMessage *ev)
 {
 	svc *s = r->svc;
@@ -398,10 +444,12 @@ int svc_emit(svc_req *r, const ProtobufCMessage *ev)
 	e.payload.data = payload;
 	e.payload.len = plen;
 	int rc = wire_pack(&e.base, &buf, &len);
-	free(payload);
-	if (rc != 0)
+	if (rc != 0) {
+		free(payload);
 		return svc_fail(r, AEDESK__STATUS__INTERNAL, MSG_INTERNAL, "out of memory");
+	}
 	if (len > WIRE_MAX_FRAME - 256) {
+		free(payload);
 		free(buf);
 		log_error("req=%s event %s of %zu bytes is too large", r->rid, e.type, len);
 		return svc_fail(r, AEDESK__STATUS__INVALID_ARGUMENT, MSG_INTERNAL, "event too large");
@@ -410,9 +458,12 @@ int svc_emit(svc_req *r, const ProtobufCMessage *ev)
 	store_be64(k, seq);
 	MDB_val kv = {8, k}, vv = {len, buf};
 	rc = mdb_put(r->txn, s->outbox, &kv, &vv, MDB_APPEND);
-	free(buf);
 	if (rc == 0)
 		rc = store_put_u64(r->txn, s->meta, "seq", seq);
+	if (rc == 0)
+		pending_add(s, &e, seq, buf, len); /* e.payload is read by a topic() */
+	free(payload);
+	free(buf);
 	return rc ? svc_db_error(r, rc, "outbox") : 0;
 }
 
@@ -612,6 +663,7 @@ static int handle_request(svc *s, MDB_txn *txn, struct item *it, int nested, int
 	ProtobufCMessage *in = wire_unpack(h->in, e->payload.data, e->payload.len, &why);
 	MDB_txn *child = NULL;
 	int rc;
+	size_t npend = s->npend;
 	if (!in) {
 		i18n_format(r.message, sizeof r.message, r.lang, MSG_MALFORMED, why);
 		r.status = AEDESK__STATUS__INVALID_ARGUMENT;
@@ -630,10 +682,13 @@ static int handle_request(svc *s, MDB_txn *txn, struct item *it, int nested, int
 				return ITEM_REDO_NESTED;
 			}
 		} else if (r.status == AEDESK__STATUS__OK) {
-			if ((rc = mdb_txn_commit(child)) != 0)
+			if ((rc = mdb_txn_commit(child)) != 0) {
 				svc_db_error(&r, rc, "commit");
+				pending_truncate(s, npend);
+			}
 		} else {
 			mdb_txn_abort(child);
+			pending_truncate(s, npend); /* its events are gone with it */
 		}
 	}
 	wire_free(in);
@@ -789,6 +844,7 @@ static int apply_event(svc *s, MDB_txn *txn, const uint8_t *body, size_t len, in
 	svc_req r = {.svc = s, .env = e, .lang = "zh", .now_ms = svc_now(s)};
 	wire_hex(e->id.data, e->id.len, r.rid);
 	MDB_txn *child = txn;
+	size_t npend = s->npend;
 	if (nested && (rc = mdb_txn_begin(store_env(s->store), txn, 0, &child)) != 0)
 		goto dberr;
 	r.txn = child;
@@ -825,6 +881,7 @@ static int apply_event(svc *s, MDB_txn *txn, const uint8_t *body, size_t len, in
 			log_error("event %s/%" PRIu64 " %s was refused: %s", src->name, e->seq, e->type,
 			    r.message);
 			mdb_txn_abort(child);
+			pending_truncate(s, npend);
 			if ((rc = mdb_txn_begin(store_env(s->store), txn, 0, &child)) != 0)
 				goto dberr;
 		}
@@ -843,6 +900,8 @@ abort:
 	if (nested)
 		mdb_txn_abort(child);
 dberr:
+	if (nested)
+		pending_truncate(s, npend);
 	wire_free(&e->base);
 	if (rc == MDB_MAP_FULL)
 		return ITEM_REDO_GROW;
@@ -856,10 +915,25 @@ done:
 
 /* ---- the batch: one write transaction, one sync ---- */
 
-/* publish sends every outbox event past published_seq on PUB, topic "<svc>/<Type>\0". */
+/*
+ * publish sends every outbox event past published_seq on PUB, topic "<svc>/<Type>\0":
+ * the messages svc_emit prepared while the (now committed) transaction ran, and, for
+ * anything they do not cover, the outbox read back and unpacked to find the topic.
+ */
 static void publish(svc *s)
 {
 	uint64_t head = atomic_load(&s->last_seq);
+	for (size_t i = 0; i < s->npend; i++) {
+		struct pending_ev *p = &s->pend[i];
+		if (p->seq == s->published_seq + 1 && p->seq <= head) {
+			if (p->m && nng_sendmsg(s->pub, p->m, NNG_FLAG_NONBLOCK) == 0)
+				p->m = NULL; /* NNG owns it now */
+			s->published_seq = p->seq;
+		}
+		if (p->m)
+			nng_msg_free(p->m);
+	}
+	s->npend = 0;
 	if (head <= s->published_seq)
 		return;
 	MDB_txn *txn;
@@ -914,6 +988,7 @@ static void run_batch(svc *s, struct item **items, size_t n)
 			break;
 		}
 		s->batch_applied = 0;
+		pending_truncate(s, 0); /* an attempt before this one was aborted */
 		size_t i;
 		for (i = 0; i < n && redo == ITEM_DONE; i++) {
 			int quiet = i < logged;
@@ -991,6 +1066,7 @@ static void run_tick(svc *s)
 	for (int attempt = 0; attempt < 16; attempt++) {
 		svc_req r = {.svc = s, .lang = "zh", .now_ms = svc_now(s)};
 		strcpy(r.rid, "tick");
+		pending_truncate(s, 0); /* none left by an aborted transaction */
 		int rc = store_write_begin(s->store, &r.txn);
 		if (rc) {
 			log_error("tick: cannot begin a transaction: %s", mdb_strerror(rc));
@@ -1757,6 +1833,7 @@ static void open_store(svc *s)
 	for (int attempt = 0; attempt < 16; attempt++) {
 		svc_req r = {.svc = s, .lang = "en", .now_ms = wire_now_ms()};
 		strcpy(r.rid, "start");
+		pending_truncate(s, 0);
 		if (store_write_begin(s->store, &r.txn) != 0)
 			log_fatal("%s: cannot begin a transaction", dir);
 		int rc = s->decl->open(s, &r);
@@ -1923,6 +2000,8 @@ int svc_main(const struct svc_decl *decl, int argc, char **argv)
 	conf_free(s->conf);
 	free(s->workers);
 	free(s->src);
+	pending_truncate(s, 0);
+	free(s->pend);
 	free(s->stats);
 	free(s);
 	log_info("stopped");
