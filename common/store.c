@@ -70,7 +70,7 @@ int store_open(store **out, const char *dir, const store_table *tables, size_t i
 		goto lmdb_fail;
 	mdb_env_set_maxdbs(s->env, STORE_MAX_DBS);
 	mdb_env_set_maxreaders(s->env, 126);
-	if ((rc = mdb_env_open(s->env, dir, MDB_NOTLS, 0600)) != 0)
+	if ((rc = mdb_env_open(s->env, dir, MDB_NOTLS | MDB_NOMETASYNC, 0600)) != 0)
 		goto lmdb_fail;
 	/* The map is at least what the file already holds, at least the initial size. */
 	MDB_envinfo info;
@@ -92,7 +92,7 @@ int store_open(store **out, const char *dir, const store_table *tables, size_t i
 			snprintf(err, errlen, "%s: cannot open table %s: %s", dir, t->name, mdb_strerror(rc));
 			goto fail;
 		}
-	if ((rc = mdb_txn_commit(txn)) != 0)
+	if ((rc = mdb_txn_commit(txn)) != 0 || (rc = mdb_env_sync(s->env, 1)) != 0)
 		goto lmdb_fail;
 	*out = s;
 	return 0;
@@ -122,9 +122,23 @@ int store_write_begin(store *s, MDB_txn **txn) { return mdb_txn_begin(s->env, NU
 
 int store_commit(store *s, MDB_txn *txn)
 {
-	(void)s;
-	return mdb_txn_commit(txn); /* on error LMDB has already freed txn */
+	size_t id = mdb_txn_id(txn);
+	int rc = mdb_txn_commit(txn); /* on error LMDB has already freed txn */
+	MDB_envinfo info;
+	if (rc == 0 && mdb_env_info(s->env, &info) == 0 && info.me_last_txnid != id)
+		return 0; /* it changed nothing: LMDB wrote nothing, nothing to sync */
+	if (rc == 0 && (rc = mdb_env_sync(s->env, 1)) != 0)
+		log_error("%s: committed but not synced: %s", s->dir, mdb_strerror(rc));
+	return rc;
 }
+
+int store_commit_lazy(store *s, MDB_txn *txn)
+{
+	(void)s;
+	return mdb_txn_commit(txn);
+}
+
+int store_sync(store *s) { return mdb_env_sync(s->env, 1); }
 
 int store_read_begin(store *s, MDB_txn **txn)
 {

@@ -10,7 +10,12 @@
  *
  * DESCRIPTION
  *	One env per process, durable sync (never MDB_NOSYNC or MDB_WRITEMAP: this is agency
- *	data), no MDB_DUPSORT. Writes happen on one thread (the service's main loop); reads
+ *	data), no MDB_DUPSORT. The env is opened MDB_NOMETASYNC: a commit syncs the data
+ *	pages, then writes the meta page without syncing it (LMDB keeps the store whole
+ *	after a crash, at worst without that last transaction); store_commit then syncs
+ *	again, so what it returns 0 for is on disk. store_commit_lazy does not: for work
+ *	that can be redone (events applied from a source, which replay brings back, with
+ *	nothing acknowledged or emitted); the next commit of either kind makes it durable. Writes happen on one thread (the service's main loop); reads
  *	may run on others between store_read_begin/store_read_end, which hold a shared lock
  *	so that store_grow can resize the map with no transaction open in the process, as
  *	LMDB 0.9.24 requires. A full map is never a lost write: the caller aborts, grows and
@@ -51,6 +56,9 @@ const char *store_dir(store *s);
 
 int store_write_begin(store *s, MDB_txn **txn);
 int store_commit(store *s, MDB_txn *txn);
+int store_commit_lazy(store *s, MDB_txn *txn);
+/* store_sync: make every committed transaction durable (e.g. before exit). */
+int store_sync(store *s);
 int store_read_begin(store *s, MDB_txn **txn);
 void store_read_end(store *s, MDB_txn *txn);
 /* store_grow doubles the map; the calling thread must have no transaction open. */
