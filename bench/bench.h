@@ -116,6 +116,8 @@ int ctl_health(const char *url, int timeout_ms, Aedesk__Health **out);
 uint64_t ctl_cursor(const Aedesk__Health *h, const char *source);
 /* ctl_wait_health: poll until the service answers Health; ns since t0, or -1. */
 int64_t ctl_wait_health(const char *url, int64_t t0, int64_t limit_ns);
+/* ctl_cpu_us: CPU time (user + system) of all the services with a pid file, µs. */
+int64_t ctl_cpu_us(const struct deployment *d);
 /* ctl_rss: VmRSS, RssAnon and RssFile of pid in KiB. */
 int ctl_rss(pid_t pid, long *rss, long *anon, long *file);
 

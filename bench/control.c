@@ -185,3 +185,28 @@ int ctl_rss(pid_t pid, long *rss, long *anon, long *file)
 	fclose(f);
 	return *rss >= 0 ? 0 : -1;
 }
+
+/* ctl_cpu_us: user + system CPU time of every aedesk service with a pid file, in µs. */
+int64_t ctl_cpu_us(const struct deployment *d)
+{
+	static const char *const svcs[] = {"registry", "jobs", "scheduler", "scorer", "status"};
+	int64_t total = 0;
+	long hz = sysconf(_SC_CLK_TCK);
+	for (size_t i = 0; i < sizeof svcs / sizeof svcs[0]; i++) {
+		pid_t pid = ctl_pid(d, svcs[i]);
+		char path[64], buf[1024];
+		snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+		FILE *f = pid > 0 ? fopen(path, "r") : NULL;
+		if (!f)
+			continue;
+		size_t n = fread(buf, 1, sizeof buf - 1, f);
+		fclose(f);
+		buf[n] = 0;
+		/* Fields after the command (which may hold spaces): state is field 3, utime 14, stime 15. */
+		char *p = strrchr(buf, ')');
+		unsigned long long ut, st;
+		if (p && sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &ut, &st) == 2)
+			total += (int64_t)((ut + st) * 1000000ull / (unsigned long long)hz);
+	}
+	return total;
+}

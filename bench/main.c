@@ -354,7 +354,19 @@ static void run_once(const struct target *t, const struct deployment *d, const c
 		for (size_t i = 0; i < 3; i++) {
 			keyf(key, sizeof key, ops[o].key, nclients[i]);
 			labelf(label, sizeof label, ops[o].name, nclients[i]);
-			record(key, label, load_run(t, ops[o].op, nclients[i], opt.n, cap));
+			int64_t cpu0 = ctl_cpu_us(d);
+			struct result r = load_run(t, ops[o].op, nclients[i], opt.n, cap);
+			int64_t cpu = ctl_cpu_us(d) - cpu0;
+			record(key, label, r);
+			/* What a request costs the services, all of them (consumers included):
+			 * unlike a rate, hardly moved by the machine's other load. */
+			if (r.n) {
+				char k2[80];
+				snprintf(k2, sizeof k2, "%s.cpu", key);
+				labelf(label, sizeof label, ops[o].name, nclients[i]);
+				strncat(label, " CPU/request", sizeof label - strlen(label) - 1);
+				record_value(k2, label, "us", (double)cpu / (double)r.n);
+			}
 		}
 	}
 	if (opt.writes_only)
