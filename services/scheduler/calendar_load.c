@@ -242,7 +242,8 @@ int sched_calendar_load(svc_req *r, const ProtobufCMessage *in)
 		holidays_free(nh);
 		return -1;
 	}
-	holidays_free(old);
+	if (sched.nretired < (int)(sizeof sched.retired / sizeof sched.retired[0]))
+		sched.retired[sched.nretired++] = old; /* a reader may still hold it: freed at exit */
 	log_info("holiday notice %s loaded by %s: %u planned, %u moved, %u cancelled", q->name, r->caller->id,
 	    rep.planned, rep.moved, rep.cancelled);
 	return svc_reply(r, &rep.base);

@@ -378,6 +378,8 @@ void sched_close(svc *s)
 {
 	(void)s;
 	holidays_free(sched.hol);
+	for (int i = 0; i < sched.nretired; i++)
+		holidays_free(sched.retired[i]);
 	sched.hol = NULL;
 }
 

@@ -49,7 +49,12 @@ struct sched {
 	int test_clock;          /* scheduler.test_clock = on */
 	int64_t offset_ms;       /* the test clock's offset from the system clock */
 	int64_t tz_ms;           /* the agency's offset from UTC (Asia/Shanghai: +8 h) */
-	holidays *hol;
+	/* Read by request handlers on NNG's threads while a holiday notice may replace it on
+	 * the main loop: swapped atomically, and a replaced calendar is kept until exit
+	 * (one a year) rather than freed under a reader. */
+	_Atomic(holidays *) hol;
+	holidays *retired[8];
+	int nretired;
 	char hol_dir[1024];      /* where the shipped holiday files were loaded from */
 	int replan;              /* inside a re-plan after a holiday notice (calendar_load.c) */
 	const conf *conf;
