@@ -28,6 +28,7 @@
 #include <time.h>
 
 #include "gateway.h"
+#include "httpd.h"
 #include "log.h"
 
 #define CSP                                                                                        \
@@ -298,14 +299,7 @@ int gw_http_start(const char *listen)
 		log_error("HTTP on %s: %s", listen, nng_strerror(rv));
 		return rv;
 	}
-	nng_sockaddr sa;
-	unsigned port = 0;
-	char host[64] = "127.0.0.1";
-	if (nng_http_server_get_addr(server, &sa) == 0 && sa.s_family == NNG_AF_INET) {
-		port = ntohs(sa.s_in.sa_port);
-		inet_ntop(AF_INET, &sa.s_in.sa_addr, host, sizeof host);
-	}
-	snprintf(gw.url, sizeof gw.url, "http://%s:%u", host, port);
+	httpd_url(server, gw.url, sizeof gw.url);
 
 	int nworkers = (int)conf_int_or_die(gw.conf, "gateway.workers", 8, 1, 256);
 	q.threads = calloc((size_t)nworkers, sizeof *q.threads);

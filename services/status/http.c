@@ -27,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "httpd.h"
 #include "status.h"
 
 static nng_http_server *server;
@@ -278,14 +279,7 @@ int status_http_start(const char *listen, char *url, size_t len)
 		log_error("HTTP on %s: %s", listen, nng_strerror(rv));
 		return rv;
 	}
-	nng_sockaddr sa;
-	unsigned port = 0;
-	char host[64] = "127.0.0.1";
-	if (nng_http_server_get_addr(server, &sa) == 0 && sa.s_family == NNG_AF_INET) {
-		port = ntohs(sa.s_in.sa_port);
-		inet_ntop(AF_INET, &sa.s_in.sa_addr, host, sizeof host);
-	}
-	snprintf(url, len, "http://%s:%u", host, port);
+	httpd_url(server, url, len);
 	log_info("HTTP /metrics and /healthz on %s", url);
 	return 0;
 }
