@@ -40,6 +40,7 @@ struct jobs {
 	MDB_dbi jobs, job_number, strategies, estimates, pos, invoices, payments, clients, staff,
 	    unpaid, meetings, actions, proofs, flights, feedback, meta;
 	int64_t utc_offset_ms;  /* the agency's offset from UTC (China: +8 h, no DST) */
+	int64_t test_shift_ms;  /* jobs.test_clock_shift_days: tests only, see main.c */
 };
 extern struct jobs jobs;
 

@@ -69,6 +69,7 @@ int jobs_bootstrap(svc *s, svc_req *r)
 	}
 	/* The agency's zone, the same key for every service (scheduler, scorer). */
 	jobs.utc_offset_ms = conf_int_or_die(c, "timezone_offset_min", 480, -840, 840) * 60000;
+	jobs.test_shift_ms = conf_int_or_die(c, "jobs.test_clock_shift_days", 0, -3660, 3660) * 86400000LL;
 	return 0;
 }
 
