@@ -25,6 +25,19 @@
  *	not already sent) is emitted as ClassRecommended {client_id, from, to, score,
  *	reasons}; the registry applies it or holds it for AM approval.
  *
+ *	Quarterly assessment (scorer.assess = quarterly, the default; off: only on
+ *	request): every event applied moves the scorer's clock (the latest event time,
+ *	project.c); when the clock is in a later quarter (agency local time) than the one
+ *	kept as scorer_meta "assessed_q", every client is scored as of the last
+ *	millisecond of the quarter before the clock's, and each whose recommendation
+ *	differs from its current class is sent as ClassRecommended (reasons in Chinese),
+ *	in the transaction of the event that moved the clock, whatever was sent before
+ *	(last_recommended is for the request's "once"): one assessment per quarter, a
+ *	pure function of the events applied, so a rebuild by replay sends the same again
+ *	and the registry ignores what it already has. Quarters skipped without an event
+ *	get one assessment, of the latest. A new store (or one from before this) takes
+ *	the quarter of its first clock as assessed: nothing before it is assessed.
+ *
  *	Messages in: ScoreClientsRequest. Out: ScoreClientsReply. Events: ClassRecommended.
  */
 #include <stdarg.h>
@@ -32,6 +45,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "civil.h"
+#include "log.h"
 #include "money.h"
 #include "scorer.h"
 #include "wire.h"
@@ -281,10 +296,11 @@ static int score_client(MDB_txn *txn, ccard *k, int64_t as_of, int en)
 	return 0;
 }
 
-/* recommend emits ClassRecommended once per differing recommendation. */
-static int recommend(svc_req *r, ccard *k)
+/* recommend emits ClassRecommended once per differing recommendation (again: also
+ * when it was sent before, for the quarterly assessment). */
+static int recommend(svc_req *r, ccard *k, int again)
 {
-	if (strcmp(k->rec, k->cls) == 0 || strcmp(k->c->last_recommended, k->rec) == 0)
+	if (strcmp(k->rec, k->cls) == 0 || (!again && strcmp(k->c->last_recommended, k->rec) == 0))
 		return 0;
 	Aedesk__ClassRecommended ev = AEDESK__CLASS_RECOMMENDED__INIT;
 	ev.client_id = k->c->id;
@@ -348,7 +364,7 @@ int sc_clients(svc_req *r, const ProtobufCMessage *in)
 		k->cc.name = cl->name;
 		rc = score_client(r->txn, k, as_of, sc_en(r));
 		if (!rc && q->recommend)
-			rc = recommend(r, k);
+			rc = recommend(r, k, 0);
 	}
 	mdb_cursor_close(cur);
 	if (!rc && q->client_id[0] && n == 0)
@@ -368,4 +384,64 @@ int sc_clients(svc_req *r, const ProtobufCMessage *in)
 		ccard_free(&ks[i]);
 	free(ks);
 	return rc;
+}
+
+/* quarter_of: year * 4 + quarter - 1 of a time, in the agency's zone. */
+static int64_t quarter_of(int64_t ms)
+{
+	int y, m, d;
+	days_to_civil(sc_day_of_ms(ms), &y, &m, &d);
+	return (int64_t)y * 4 + (m - 1) / 3;
+}
+
+int sc_assess_quarterly(svc_req *r)
+{
+	int64_t clock = sc_hwm(r->txn);
+	if (!scorer.assess || clock <= 0)
+		return 0;
+	int64_t q = quarter_of(clock), done = (int64_t)store_get_u64(r->txn, scorer.meta, "assessed_q", 0);
+	if (done && q <= done)
+		return 0;
+	int rc = store_put_u64(r->txn, scorer.meta, "assessed_q", (uint64_t)q);
+	if (rc)
+		return svc_db_error(r, rc, "assessed_q");
+	if (!done)
+		return 0; /* the first quarter this store sees: nothing before it to assess */
+	/* As of the last millisecond of the quarter before the clock's. */
+	int64_t as_of = sc_day_start_ms(civil_to_days((int)(q / 4), (int)(q % 4) * 3 + 1, 1)) - 1;
+	MDB_cursor *cur;
+	if ((rc = mdb_cursor_open(r->txn, scorer.clients, &cur)) != 0)
+		return svc_db_error(r, rc, "clients");
+	MDB_val key, v;
+	int n = 0;
+	rc = 0;
+	for (int c = mdb_cursor_get(cur, &key, &v, MDB_FIRST); c == 0 && !rc; c = mdb_cursor_get(cur, &key, &v, MDB_NEXT)) {
+		ccard k;
+		memset(&k, 0, sizeof k);
+		aedesk__score_client_card__init(&k.cc);
+		if (!(k.c = (Aedesk__ScoreClient *)wire_unpack(&aedesk__score_client__descriptor, v.mv_data, v.mv_size, NULL)))
+			continue;
+		const char *cls = k.c->class_;
+		if (cls[0] < 'A' || cls[0] > 'D' || cls[1]) { /* no class to move from */
+			ccard_free(&k);
+			continue;
+		}
+		rc = score_client(r->txn, &k, as_of, 0);
+		if (!rc && strcmp(k.rec, k.cls) != 0) {
+			rc = recommend(r, &k, 1);
+			n += !rc;
+		}
+		ccard_free(&k);
+	}
+	mdb_cursor_close(cur);
+	if (rc) {
+		if (!r->status)
+			svc_failf(r, AEDESK__STATUS__INTERNAL, "季度客户评估出错（内存不足？）",
+			    "the quarterly client assessment failed (out of memory?)");
+		return -1;
+	}
+	if (n)
+		log_info("quarterly assessment (R-CLASS-1) as of %lld: %d class recommendation%s sent", (long long)as_of, n,
+		    n == 1 ? "" : "s");
+	return 0;
 }

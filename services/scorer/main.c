@@ -21,12 +21,17 @@
  *	scorer.class.share_full (market share percent for a full influence score, default
  *	20), scorer.class.revenue_full
  *	(yuan for a full importance score, default 500000), scorer.class.a|b|c (score
- *	thresholds in thousandths, default 750, 500, 250).
+ *	thresholds in thousandths, default 750, 500, 250), scorer.assess (quarterly, the
+ *	default: every client assessed when the events' clock enters a new quarter; off:
+ *	only on request, classify.c).
  *
  * SEE ALSO
  *	proto/scorer.proto, scorer.h, project.c, period.c, card.c, scorecard.c,
  *	inputs.c, classify.c
  */
+#include <string.h>
+
+#include "log.h"
 #include "scorer.h"
 
 struct scorer scorer;
@@ -82,6 +87,10 @@ static int scorer_open(svc *s, svc_req *r)
 	(void)r;
 	scorer.conf = svc_conf(s);
 	scorer.offset_ms = conf_int_or_die(scorer.conf, "timezone_offset_min", 480, -720, 840) * 60000;
+	const char *a = conf_get(scorer.conf, "scorer.assess", "quarterly");
+	if (strcmp(a, "quarterly") && strcmp(a, "off"))
+		log_fatal("%s: scorer.assess must be quarterly or off, not \"%s\"", conf_path(scorer.conf), a);
+	scorer.assess = strcmp(a, "quarterly") == 0;
 	return sc_weights_check();
 }
 

@@ -53,7 +53,8 @@ int sc_put_empty(svc_req *r, MDB_dbi dbi, const void *key, size_t klen)
 
 int64_t sc_hwm(MDB_txn *txn) { return (int64_t)store_get_u64(txn, scorer.meta, "hwm", 0); }
 
-/* touch moves the scorer's clock to the event's time. */
+/* touch moves the scorer's clock to the event's time; a clock moved into a new quarter
+ * assesses the clients first (R-CLASS-1, classify.c). */
 static int touch(svc_req *r)
 {
 	int64_t t = r->env ? r->env->time_ms : 0;
@@ -62,7 +63,7 @@ static int touch(svc_req *r)
 		if (rc)
 			return svc_db_error(r, rc, "hwm");
 	}
-	return 0;
+	return sc_assess_quarterly(r);
 }
 
 int sc_staff_get(MDB_txn *txn, const char *id, Aedesk__Staff **out)

@@ -45,6 +45,7 @@ struct scorer {
 	MDB_dbi staff, clients, staff_clients, contacts, cvisits, facts, invoices, ae_invoices,
 	    cl_invoices, ratings, targets, surveys, ae_surveys, cl_surveys, meta;
 	int64_t offset_ms;      /* the agency's offset from UTC (timezone_offset_min) */
+	int assess;             /* scorer.assess = quarterly (1) or off (0) */
 	const conf *conf;
 };
 extern struct scorer scorer;
@@ -123,6 +124,11 @@ int sc_scorecard(svc_req *r, const ProtobufCMessage *in);
 
 /* classify.c (R-CLASS-1) */
 int sc_clients(svc_req *r, const ProtobufCMessage *in);
+/* sc_assess_quarterly: called by every event handler once it has moved the clock; when
+ * the clock is in a later quarter than the last one assessed, every client is scored as
+ * of the end of the quarter before it and the differing ones sent as ClassRecommended,
+ * in the event's transaction. Only the clock (event times), never the wall clock. */
+int sc_assess_quarterly(svc_req *r);
 
 /* card.c: building a scorecard's inputs */
 typedef struct sc_card sc_card;
