@@ -11,7 +11,9 @@
  *	contracts. Every change is an event in its outbox: the job tracker, scheduler and
  *	scorer build on them. It applies the scorer's ClassRecommended (R-CLASS-1) at
  *	once or holds it for approval: registry.class_recommendations = auto | approve
- *	(default approve), see recommendations.c.
+ *	(default approve), see recommendations.c. registry.test_clock_shift_days (default
+ *	0; tests only, never in production): the registry's clock, and so its events'
+ *	times, that many days from the system clock (tokens still expire by real time).
  *
  * SECURITY
  *	The only holder of the token signing key (keys_dir/token.key).
@@ -26,8 +28,16 @@
 
 #include "registry.h"
 #include "scorer.pb-c.h"
+#include "wire.h"
 
 struct registry registry;
+static int64_t test_shift_ms; /* registry.test_clock_shift_days */
+
+static int64_t registry_clock(svc *s)
+{
+	(void)s;
+	return wire_now_ms() + test_shift_ms;
+}
 
 static const struct svc_handler handlers[] = {
 	{&aedesk__login_request__descriptor, registry_login, SVC_PUBLIC},
@@ -114,6 +124,7 @@ static int registry_open(svc *s, svc_req *r)
 		return -1;
 	}
 	registry.class_recs_auto = strcmp(mode, "auto") == 0;
+	test_shift_ms = conf_int_or_die(svc_conf(s), "registry.test_clock_shift_days", 0, -3660, 3660) * 86400000LL;
 	return registry_bootstrap(s, r);
 }
 
@@ -128,6 +139,7 @@ static const struct svc_decl decl = {
 	.tables = tables,
 	.open = registry_open,
 	.close = registry_close,
+	.clock = registry_clock,
 };
 
 int main(int argc, char **argv)

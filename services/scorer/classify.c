@@ -27,20 +27,26 @@
  *
  *	Quarterly assessment (scorer.assess = quarterly, the default; off: only on
  *	request): every event applied moves the scorer's clock (the latest event time,
- *	project.c); when the clock is in a later quarter (agency local time) than the one
- *	kept as scorer_meta "assessed_q", every client is scored as of the last
- *	millisecond of the quarter before the clock's, and each whose recommendation
- *	differs from its current class is sent as ClassRecommended (reasons in Chinese),
- *	in the transaction of the event that moved the clock, whatever was sent before
+ *	project.c) and its source's clock; when every source's clock (registry, jobs) is in
+ *	a later quarter (agency local time) than the one kept as scorer_meta
+ *	"assessed_q", all the events of that quarter from every source are applied, and
+ *	every client is scored as of its last millisecond, from its class as of then (its
+ *	timeline), and each whose recommendation differs from that class is sent as ClassRecommended (reasons in Chinese),
+ *	in the transaction of the event that moved the clock and at the clock's time,
+ *	whatever was sent before
  *	(last_recommended is for the request's "once"): one assessment per quarter, a
- *	pure function of the events applied, so a rebuild by replay sends the same again
- *	and the registry ignores what it already has. Quarters skipped without an event
- *	get one assessment, of the latest. A new store (or one from before this) takes
- *	the quarter of its first clock as assessed: nothing before it is assessed.
+ *	pure function of the events applied (whatever the order in which a replay takes
+ *	the sources: every input is as of the quarter's end by its own time), so a
+ *	rebuild by replay sends the same again and the registry ignores what it already
+ *	has. A source silent for a whole quarter holds the assessment until its next
+ *	event; quarters skipped get one assessment, of the latest. A new store (or one
+ *	from before this) takes the quarter reached when it has heard from every source
+ *	as assessed: nothing before it is assessed.
  *
  *	Messages in: ScoreClientsRequest. Out: ScoreClientsReply. Events: ClassRecommended.
  */
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -282,7 +288,8 @@ static int score_client(MDB_txn *txn, ccard *k, int64_t as_of, int en)
 	int64_t tw;
 	sc_card_finish(k->card, &k->cc.score, &tw);
 	k->cc.inputs = sc_card_inputs(k->card, &k->cc.n_inputs);
-	snprintf(k->cls, sizeof k->cls, "%s", k->c->class_);
+	if (!k->cls[0]) /* else the class as of then, set by the caller */
+		snprintf(k->cls, sizeof k->cls, "%s", k->c->class_);
 	char cur_cls = k->cls[0] >= 'A' && k->cls[0] <= 'D' ? k->cls[0] : 'C', want = tw ? class_of(k->cc.score) : cur_cls;
 	char rec = want < cur_cls ? (char)(cur_cls - 1) : want > cur_cls ? (char)(cur_cls + 1) : cur_cls;
 	snprintf(k->rec, sizeof k->rec, "%c", rec);
@@ -396,10 +403,20 @@ static int64_t quarter_of(int64_t ms)
 
 int sc_assess_quarterly(svc_req *r)
 {
-	int64_t clock = sc_hwm(r->txn);
+	int64_t clock = sc_hwm(r->txn), q = INT64_MAX;
 	if (!scorer.assess || clock <= 0)
 		return 0;
-	int64_t q = quarter_of(clock), done = (int64_t)store_get_u64(r->txn, scorer.meta, "assessed_q", 0);
+	/* The quarter every source has reached: all the events of the quarters before it are
+	 * applied (each source's are in time order), whichever source a replay takes first. */
+	for (const char *const *s = sc_sources; *s; s++) {
+		char k[80];
+		snprintf(k, sizeof k, "clock.%s", *s);
+		int64_t t = (int64_t)store_get_u64(r->txn, scorer.meta, k, 0);
+		if (t <= 0)
+			return 0; /* a source not heard from yet */
+		q = quarter_of(t) < q ? quarter_of(t) : q;
+	}
+	int64_t done = (int64_t)store_get_u64(r->txn, scorer.meta, "assessed_q", 0);
 	if (done && q <= done)
 		return 0;
 	int rc = store_put_u64(r->txn, scorer.meta, "assessed_q", (uint64_t)q);
@@ -407,11 +424,16 @@ int sc_assess_quarterly(svc_req *r)
 		return svc_db_error(r, rc, "assessed_q");
 	if (!done)
 		return 0; /* the first quarter this store sees: nothing before it to assess */
-	/* As of the last millisecond of the quarter before the clock's. */
+	/* As of the last millisecond of the quarter before the one every source has reached. */
 	int64_t as_of = sc_day_start_ms(civil_to_days((int)(q / 4), (int)(q % 4) * 3 + 1, 1)) - 1;
 	MDB_cursor *cur;
 	if ((rc = mdb_cursor_open(r->txn, scorer.clients, &cur)) != 0)
 		return svc_db_error(r, rc, "clients");
+	/* The recommendations carry the clock's time, not the wall clock's: the registry
+	 * applies one (auto) at its event's time, so a class changed by it is after the
+	 * quarter assessed, in a replay as in the first run. */
+	int64_t now = r->now_ms;
+	r->now_ms = clock;
 	MDB_val key, v;
 	int n = 0;
 	rc = 0;
@@ -421,11 +443,18 @@ int sc_assess_quarterly(svc_req *r)
 		aedesk__score_client_card__init(&k.cc);
 		if (!(k.c = (Aedesk__ScoreClient *)wire_unpack(&aedesk__score_client__descriptor, v.mv_data, v.mv_size, NULL)))
 			continue;
-		const char *cls = k.c->class_;
-		if (cls[0] < 'A' || cls[0] > 'D' || cls[1]) { /* no class to move from */
+		/* The class as of then, from the client's timeline: the same whichever source's
+		 * events a replay applies first (a class changed, or a client added, after the
+		 * quarter is not this assessment's). */
+		const char *cls = k.c->n_timeline ? "" : k.c->created_ms <= as_of ? k.c->class_ : "";
+		for (size_t i = 0; i < k.c->n_timeline; i++)
+			if (k.c->timeline[i]->at_ms <= as_of)
+				cls = k.c->timeline[i]->class_;
+		if (cls[0] < 'A' || cls[0] > 'D' || cls[1]) { /* not a client then, or no class */
 			ccard_free(&k);
 			continue;
 		}
+		snprintf(k.cls, sizeof k.cls, "%s", cls);
 		rc = score_client(r->txn, &k, as_of, 0);
 		if (!rc && strcmp(k.rec, k.cls) != 0) {
 			rc = recommend(r, &k, 1);
@@ -434,6 +463,7 @@ int sc_assess_quarterly(svc_req *r)
 		ccard_free(&k);
 	}
 	mdb_cursor_close(cur);
+	r->now_ms = now;
 	if (rc) {
 		if (!r->status)
 			svc_failf(r, AEDESK__STATUS__INTERNAL, "季度客户评估出错（内存不足？）",

@@ -45,7 +45,7 @@ static const struct svc_handler handlers[] = {
 	{&aedesk__score_clients_request__descriptor, sc_clients, SVC_WRITES},
 };
 
-static const char *const sources[] = {"registry", "jobs", NULL};
+const char *const sc_sources[] = {"registry", "jobs", NULL};
 
 static const struct svc_event_handler events[] = {
 	{"registry", &aedesk__staff_added__descriptor, sc_on_staff},
@@ -99,7 +99,7 @@ static const struct svc_decl decl = {
 	.summary = "aedesk-scorer: AE scorecards, ratings, targets, surveys and client classes.",
 	.handlers = handlers,
 	.nhandlers = sizeof handlers / sizeof handlers[0],
-	.sources = sources,
+	.sources = sc_sources,
 	.events = events,
 	.nevents = sizeof events / sizeof events[0],
 	.tables = tables,

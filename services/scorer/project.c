@@ -53,8 +53,8 @@ int sc_put_empty(svc_req *r, MDB_dbi dbi, const void *key, size_t klen)
 
 int64_t sc_hwm(MDB_txn *txn) { return (int64_t)store_get_u64(txn, scorer.meta, "hwm", 0); }
 
-/* touch moves the scorer's clock to the event's time; a clock moved into a new quarter
- * assesses the clients first (R-CLASS-1, classify.c). */
+/* touch moves the scorer's clock, and the event's source's, to the event's time; clocks
+ * moved into a new quarter assess the clients first (R-CLASS-1, classify.c). */
 static int touch(svc_req *r)
 {
 	int64_t t = r->env ? r->env->time_ms : 0;
@@ -62,6 +62,13 @@ static int touch(svc_req *r)
 		int rc = store_put_u64(r->txn, scorer.meta, "hwm", (uint64_t)t);
 		if (rc)
 			return svc_db_error(r, rc, "hwm");
+	}
+	char k[80];
+	snprintf(k, sizeof k, "clock.%s", r->env && r->env->source ? r->env->source : "");
+	if (t > (int64_t)store_get_u64(r->txn, scorer.meta, k, 0)) {
+		int rc = store_put_u64(r->txn, scorer.meta, k, (uint64_t)t);
+		if (rc)
+			return svc_db_error(r, rc, "clock");
 	}
 	return sc_assess_quarterly(r);
 }

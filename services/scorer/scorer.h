@@ -49,6 +49,7 @@ struct scorer {
 	const conf *conf;
 };
 extern struct scorer scorer;
+extern const char *const sc_sources[]; /* the services whose events it applies */
 
 /* A period: local days [from_day, to_day] (day numbers, see civil.h) and the UTC
  * milliseconds [from_ms, to_ms) they cover. */
@@ -124,10 +125,10 @@ int sc_scorecard(svc_req *r, const ProtobufCMessage *in);
 
 /* classify.c (R-CLASS-1) */
 int sc_clients(svc_req *r, const ProtobufCMessage *in);
-/* sc_assess_quarterly: called by every event handler once it has moved the clock; when
- * the clock is in a later quarter than the last one assessed, every client is scored as
- * of the end of the quarter before it and the differing ones sent as ClassRecommended,
- * in the event's transaction. Only the clock (event times), never the wall clock. */
+/* sc_assess_quarterly: called by every event handler once it has moved the clocks; when
+ * every source's clock is in a later quarter than the last one assessed, every client
+ * is scored as of the end of the quarter before and the differing ones sent as
+ * ClassRecommended, in the event's transaction. Only event times, never the wall clock. */
 int sc_assess_quarterly(svc_req *r);
 
 /* card.c: building a scorecard's inputs */

@@ -5,17 +5,21 @@
  * each whose recommendation differs from its class is sent as ClassRecommended, with
  * nobody running `scorecard clients --recommend`.
  *
- * Time: the registry and jobs stamp their events with their clocks, the system's. The
- * jobs service is restarted with jobs.test_clock_shift_days (tests only) so that its
- * next events are stamped on the second day of the next quarter: that is the scorer's
- * clock crossing the quarter, exactly as the first event of a real new quarter would.
+ * Time: the registry and jobs stamp their events with their clocks, the system's. Both
+ * are restarted with <service>.test_clock_shift_days (tests only) so that their next
+ * events are stamped on the second day of the next quarter: that is the scorer's
+ * clocks crossing the quarter, exactly as the first events of a real new quarter would.
+ * The scorer assesses once every source (registry, jobs) has an event in the new
+ * quarter, so all of the old quarter's events are in whatever order a replay takes them.
  *
- * A client (B) owes 200,000 due 100 days ago, unpaid through the quarter: on the first
- * jobs event of the next quarter (a payment, now late) the scorer sends C000001 B -> C
- * (228/1000, as of the quarter's last millisecond); a client never invoiced gets
- * nothing. A second event in the same quarter sends nothing new. The scorer's store
- * rebuilt by replay sends the same recommendation again, and the registry, which
- * already has it, holds it once.
+ * A client (B) owes 200,000 due 100 days ago, unpaid through the quarter: with the first
+ * events of the next quarter (a payment, now late, and a new client) the scorer sends
+ * C000001 B -> C (228/1000, as of the quarter's last millisecond); a client never
+ * invoiced gets nothing; the registry (auto) applies it: class C. A second event in the same quarter
+ * sends nothing new. The scorer's store rebuilt by replay sends the same recommendation
+ * again (from the class as of the quarter's end, B, though the registry's events,
+ * replayed first, already say C), and the registry, which already has it, applies
+ * nothing twice (no C -> D either).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -126,6 +130,8 @@ TEST(test_quarterly_assessment_without_anyone_asking_R_CLASS_1)
 {
 	harness h;
 	CHECK(h_setup(&h, "squarter") == 0);
+	/* Applied at once: the class change is the recommendation's event, at its time. */
+	h_conf_add(&h, "registry.class_recommendations", "auto");
 	CHECK(h_start(&h, "registry") == 0);
 	CHECK(h_start(&h, "jobs") == 0);
 	CHECK(h_start(&h, "scorer") == 0);
@@ -177,22 +183,34 @@ TEST(test_quarterly_assessment_without_anyone_asking_R_CLASS_1)
 	char shift[16];
 	snprintf(shift, sizeof shift, "%d", civil_to_days(ny, nq, 1) + 1 - today);
 	CHECK_INT(h_stop(&h, "jobs"), 0);
+	CHECK_INT(h_stop(&h, "registry"), 0);
 	h_conf_add(&h, "jobs.test_clock_shift_days", shift);
+	h_conf_add(&h, "registry.test_clock_shift_days", shift);
+	CHECK(h_start(&h, "registry") == 0);
 	CHECK(h_start(&h, "jobs") == 0);
 
-	/* The first event of the new quarter: half the money, a quarter late. The client
-	 * is assessed as of the quarter's end: 200,000 -> 400 x 40, unpaid 100+ days -> 0 x
-	 * 30: 228, class D; one class at a time: B -> C. C000002 has nothing to go on. */
+	/* The first jobs event of the new quarter: half the money, a quarter late. The
+	 * registry has said nothing of the new quarter yet (its events of the last one may
+	 * still be on their way): not yet. */
 	as(&h, "zheng.fin");
 	OK(&h, "payment", "add", "I000001", "--amount", "100,000");
+	CHECK(caught_up(&h) == 0);
+	recommendations(&h, recs, sizeof recs);
+	CHECK_STR(recs, "");
+	/* The registry's first event of the new quarter (a new client): every source is in
+	 * it. The clients are assessed as of the quarter's end: C000001 200,000 -> 400 x 40,
+	 * unpaid 100+ days -> 0 x 30: 228, class D; one class at a time: B -> C. C000002 has
+	 * nothing to go on; C000003 was not a client then. */
+	as(&h, "sun.ae");
+	OK(&h, "client", "add", "--name", "新季度客户", "--class", "A");
 	CHECK(caught_up(&h) == 0);
 	recommendations(&h, recs, sizeof recs);
 	CHECK_STR(recs, "C000001:B>C(228);");
 	CHECK(applied(&h, "registry", "scorer") == 0);
 	as(&h, "qian.am");
 	OK(&h, "--json", "client", "recommendations", "--client", "C000001");
-	CHECK(count(out, "\"R0") == 1 && h_contains(out, "pending") && h_contains(out, "228"));
-	CHECK_STR(client_class(&h, "C000001"), "B"); /* held for the AM (approve, the default) */
+	CHECK(count(out, "\"R0") == 1 && h_contains(out, "applied") && h_contains(out, "228"));
+	CHECK_STR(client_class(&h, "C000001"), "C");
 	OK(&h, "--json", "client", "recommendations", "--client", "C000002");
 	CHECK(!h_contains(out, "\"R0"));
 
@@ -204,7 +222,7 @@ TEST(test_quarterly_assessment_without_anyone_asking_R_CLASS_1)
 	CHECK_STR(again, recs);
 
 	/* Rebuild by replay: the same events make the same assessment, sent again in the new
-	 * store; the registry already has it and holds it once, applies nothing twice. */
+	 * store; the registry already has it: nothing applied twice, and no C -> D. */
 	CHECK_INT(h_stop(&h, "scorer"), 0);
 	char cmd[600];
 	snprintf(cmd, sizeof cmd, "rm -rf '%s/data/scorer'", h.home);
@@ -216,8 +234,10 @@ TEST(test_quarterly_assessment_without_anyone_asking_R_CLASS_1)
 	CHECK(applied(&h, "registry", "scorer") == 0);
 	as(&h, "qian.am");
 	OK(&h, "--json", "client", "recommendations", "--client", "C000001");
-	CHECK(count(out, "\"R0") == 1 && h_contains(out, "pending"));
-	CHECK_STR(client_class(&h, "C000001"), "B");
+	CHECK(count(out, "\"R0") == 1 && h_contains(out, "applied"));
+	CHECK_STR(client_class(&h, "C000001"), "C");
+	OK(&h, "--json", "client", "history", "C000001");
+	CHECK(count(out, "\"to\": \"C\"") == 1 && !h_contains(out, "\"to\": \"D\""));
 	CHECK_INT(h_teardown(&h), 0);
 }
 
@@ -260,9 +280,14 @@ TEST(test_assess_off_sends_nothing_by_itself)
 	OK(&h, "invoice", "add", "J000001", "--amount", "200,000", "--due", late_due);
 	CHECK(caught_up(&h) == 0);
 	CHECK_INT(h_stop(&h, "jobs"), 0);
+	CHECK_INT(h_stop(&h, "registry"), 0);
 	h_conf_add(&h, "jobs.test_clock_shift_days", "100"); /* a quarter or more ahead */
+	h_conf_add(&h, "registry.test_clock_shift_days", "100");
+	CHECK(h_start(&h, "registry") == 0);
 	CHECK(h_start(&h, "jobs") == 0);
 	OK(&h, "payment", "add", "I000001", "--amount", "200,000");
+	as(&h, "sun.ae");
+	OK(&h, "client", "add", "--name", "新季度客户", "--class", "A");
 	CHECK(caught_up(&h) == 0);
 	char recs[2048];
 	recommendations(&h, recs, sizeof recs);
