@@ -1,11 +1,12 @@
 // app.js - the staff console: login, the shell (navigation, language, live inbox) and
-// a hash router (#/day, #/clients, #/client/C000001, #/jobs, #/job/J000001, #/inbox,
+// a hash router (#/day, #/clients, #/client/C000001, #/prospects, #/prospect/P000001, #/jobs, #/job/J000001, #/inbox,
 // #/scores, #/admin, #/print/<kind>/<id>). Plain ES modules, no build step.
 import * as api from './api.js';
 import { h, clear, field, refusal, toast } from './ui.js';
 import { t, lang, setLang } from './i18n.js';
 import { pageDay } from './day.js';
 import { pageClients, pageClient } from './clients.js';
+import { pageProspects, pageProspect } from './prospects.js';
 import { pageJobs, pageJob } from './jobs.js';
 import { pageInbox, inboxState } from './inbox.js';
 import { pageScores } from './scores.js';
@@ -52,6 +53,7 @@ function langSwitch() {
 const NAV = [
   ['#/day', '我的一天', 'My day'],
   ['#/clients', '客户', 'Clients'],
+  ['#/prospects', '潜在客户', 'Prospects'],
   ['#/jobs', '工作单', 'Jobs'],
   ['#/inbox', '通知', 'Inbox'],
   ['#/scores', '考评', 'Scorecards'],
@@ -64,7 +66,7 @@ function shell(content) {
   const unread = inboxState.unread;
   const nav = h('nav', { class: 'nav', 'aria-label': t('主导航', 'Main') },
     NAV.map(([href, zh, en]) => h('a', {
-      href, 'aria-current': here === href || (href === '#/clients' && here === '#/client') || (href === '#/jobs' && here === '#/job') ? 'page' : null,
+      href, 'aria-current': here === href || (href === '#/clients' && here === '#/client') || (href === '#/jobs' && here === '#/job') || (href === '#/prospects' && here === '#/prospect') ? 'page' : null,
     }, t(zh, en), href === '#/inbox' && unread ? h('span', { class: 'badge', 'aria-label': t(`${unread} 条未读`, `${unread} unread`) }, String(unread)) : null)));
   const header = h('header', { class: 'top' },
     h('a', { class: 'skip', href: '#main' }, t('跳到正文', 'Skip to content')),
@@ -90,7 +92,7 @@ function startStream() {
 }
 
 const PAGES = {
-  day: pageDay, clients: pageClients, client: pageClient, jobs: pageJobs, job: pageJob,
+  day: pageDay, clients: pageClients, client: pageClient, prospects: pageProspects, prospect: pageProspect, jobs: pageJobs, job: pageJob,
   inbox: pageInbox, scores: pageScores, admin: pageAdmin,
 };
 

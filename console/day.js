@@ -1,6 +1,6 @@
 // day.js - 我的一天: what an AE needs on one screen each morning.
-import { call, current } from './api.js';
-import { h, section, table, fmtTime, fmtDate, fen, localMs, todayLocal } from './ui.js';
+import { call, current, hasRole } from './api.js';
+import { h, clear, field, act, section, table, fmtTime, fmtDate, fen, localMs, todayLocal } from './ui.js';
 import { t, stage, estimateState } from './i18n.js';
 
 async function safe(p, fallback) { try { return await p; } catch (e) { return { error: e, ...fallback }; } }
@@ -8,12 +8,13 @@ async function safe(p, fallback) { try { return await p; } catch (e) { return { 
 export async function pageDay() {
   const me = current();
   const dayStart = localMs(todayLocal());
-  const [inbox, visits, jobs, recv, meetings] = await Promise.all([
+  const [inbox, visits, jobs, recv, meetings, plans] = await Promise.all([
     safe(call('scheduler', 'InboxListRequest', {}), { notifications: [] }),
     safe(call('scheduler', 'SchedulerVisitsDueRequest', {}), { rows: [] }),
     safe(call('jobs', 'JobListRequest', { mine: true }), { jobs: [] }),
     safe(call('jobs', 'ReceivablesRequest', { overdue: true }), { invoices: [] }),
     safe(call('jobs', 'MeetingListRequest', { mine: true, from_ms: dayStart }), { meetings: [] }),
+    safe(call('scheduler', 'PlanMissingRequest', { all: true }), { rows: [] }),
   ]);
   // Each of my open jobs, for its missing sign-offs and estimates.
   const open = jobs.jobs.filter((j) => j.stage !== 'JOB_STAGE_CLOSED').slice(0, 30);
@@ -31,6 +32,7 @@ export async function pageDay() {
         today.length ? h('ul', { class: 'plain' }, today.slice(-12).reverse().map((n) =>
           h('li', {}, h('span', { class: 'rule' }, n.rule), ' ', n.text))) : h('p', { class: 'empty' }, t('没有未办的提醒。', 'No reminders waiting.')),
         h('p', {}, h('a', { href: '#/inbox' }, t('全部通知 →', 'All notifications →')))),
+      planSection(me, plans),
       section(t('本周面访（按客户等级目标）', 'Visits due this week (class targets)'),
         table([t('客户', 'Client'), t('等级', 'Class'), t('已访/目标', 'Done/target')],
           visits.rows.map((r) => [h('a', { href: `#/client/${r.client_id}` }, r.client_name), r.class,
@@ -51,4 +53,51 @@ export async function pageDay() {
       section(t('我的工作单', 'My jobs'),
         table([t('工作单', 'Job'), t('标题', 'Title'), t('阶段', 'Stage'), t('截止', 'Due')],
           jobs.jobs.map((j) => [jobLink(j.id, j.number || j.id), j.title, stage(j.stage), fmtDate(j.due_ms)])))));
+}
+
+// planSection: R-PLAN-1, a weekly work plan and a monthly summary from every AE. An AE
+// sees whether this week's plan and the last month's summary are in and hands one in
+// (again replaces it); an AM, AD or admin sees who in their scope is missing one.
+function planSection(me, plans) {
+  const rows = plans.rows || [];
+  const yes = (b) => h('span', { class: b ? 'ok' : 'warn' }, b ? t('已交', 'in') : t('未交', 'missing'));
+  const parts = [];
+  if (plans.error) parts.push(h('p', { class: 'empty' }, plans.error.message));
+  if (hasRole('ae')) {
+    const mine = rows.find((r) => r.staff_id === me.id);
+    if (mine) parts.push(h('p', { id: 'plan-status' }, t(`本周（${plans.week}）工作计划：`, `This week's (${plans.week}) plan: `), yes(mine.week_plan),
+      t(`；${plans.month} 月度总结：`, `; summary of ${plans.month}: `), yes(mine.month_summary)));
+    const box = h('div');
+    const [fk, kind] = field(t('类别', 'Kind'), { name: 'plan_kind', options: [['week', t('本周工作计划', "This week's work plan")], ['month', t('月度总结', 'Monthly summary')]] }, 'select');
+    const [fp, period] = field(t('期间（空=本周/本月；YYYY-Www 或 YYYY-MM）', 'Period (empty = this week / month; YYYY-Www or YYYY-MM)'), { name: 'plan_period' });
+    const [ft, text] = field(t('内容', 'Text'), { name: 'plan_text', rows: 5 }, 'textarea');
+    const form = h('form', { class: 'stack', 'aria-label': t('提交工作计划或月度总结', 'Hand in a plan or summary') }, fk, fp, ft,
+      h('button', { type: 'submit', class: 'primary' }, t('提交', 'Hand in')), box);
+    form.addEventListener('submit', (e) => {
+      e.preventDefault();
+      act(box, () => call('scheduler', 'PlanSubmitRequest', { kind: kind.value, period: period.value.trim(), text: text.value }), (r) => {
+        const p = r.plan;
+        box.append(h('p', { class: 'ok', role: 'status' }, p.kind === 'week' ? t(`已提交 ${p.period} 工作计划。`, `Work plan for ${p.period} handed in.`)
+          : t(`已提交 ${p.period} 月度总结。`, `Summary of ${p.period} handed in.`)));
+        text.value = '';
+        if (mine) {
+          const st = document.getElementById('plan-status');
+          if (st && p.period === plans.week && p.kind === 'week') { mine.week_plan = true; }
+          if (st && p.period === plans.month && p.kind === 'month') { mine.month_summary = true; }
+          if (st) {
+            clear(st).append(t(`本周（${plans.week}）工作计划：`, `This week's (${plans.week}) plan: `), yes(mine.week_plan),
+              t(`；${plans.month} 月度总结：`, `; summary of ${plans.month}: `), yes(mine.month_summary));
+          }
+        }
+      });
+    });
+    parts.push(form);
+  }
+  if (hasRole('am', 'ad', 'admin')) {
+    const others = rows.filter((r) => r.staff_id !== me.id && (!r.week_plan || !r.month_summary));
+    parts.push(h('h3', {}, t(`未交的 AE（${plans.week || ''} 计划 / ${plans.month || ''} 总结）`, `AEs missing one (${plans.week || ''} plan / ${plans.month || ''} summary)`)),
+      table([t('姓名', 'Name'), t('工号', 'Id'), t('主管', 'Manager'), t('周计划', 'Week plan'), t('月度总结', 'Month summary')],
+        others.map((r) => [r.name, r.staff_id, r.manager, yes(r.week_plan), yes(r.month_summary)]), 'list plan-missing'));
+  }
+  return section(t('工作计划与月度总结（R-PLAN-1）', 'Work plan and monthly summary (R-PLAN-1)'), ...parts);
 }

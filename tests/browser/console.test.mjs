@@ -163,6 +163,75 @@ await step('a contract shows its uppercase amount as the figure is typed (R-CONT
   await shot(page, '05-contract');
 });
 
+await step('prospects: add one, a skipped stage and a lost without reason are refused, advance, lose', async () => {
+  await visit(page, '#/prospects', '潜在客户');
+  await page.getByRole('link', { name: '华润饮料有限公司' }).waitFor();
+  await page.getByLabel('潜在客户名称').fill('网页测试潜在客户有限公司');
+  await page.getByLabel('意向').selectOption('INTENT_CONFIRMED');
+  await page.getByLabel('行业').fill('饮料');
+  await page.getByRole('button', { name: '新增潜在客户' }).click();
+  await page.getByRole('heading', { level: 1, name: /网页测试潜在客户有限公司/ }).waitFor();
+  let bad = await unlabelled(page);
+  check(bad.length === 0, `prospect fields without a label: ${bad.join(' | ')}`);
+  const stageNow = page.locator('#prospect-stage');
+  check(await stageNow.textContent() === '目标筛选', 'a new prospect is screened');
+  // A skipped stage is refused with the registry's reason, and nothing changed.
+  const adv = page.getByRole('form', { name: '推进阶段' });
+  await page.getByLabel('推进到').selectOption('PROSPECT_FIRST_CALL');
+  await page.getByRole('button', { name: '推进阶段' }).click();
+  const why = await adv.getByRole('alert').textContent();
+  check(/跳过/.test(why), `the refusal says why: ${why}`);
+  check(await stageNow.textContent() === '目标筛选', 'still screened after the refusal');
+  await page.getByLabel('推进到').selectOption('PROSPECT_INFO_GATHERED');
+  await page.getByLabel('接触情况（说明）').fill('电话了解了公司概况');
+  await page.getByRole('button', { name: '推进阶段' }).click();
+  await page.locator('#prospect-stage').filter({ hasText: '资料收集' }).waitFor();
+  await page.getByRole('cell', { name: '电话了解了公司概况' }).waitFor();
+  await shot(page, '17-prospect');
+  // Lost needs the reason: refused without one, kept with it.
+  await page.getByRole('button', { name: '记为失败' }).click();
+  await page.getByRole('form', { name: '记为失败' }).getByRole('alert').waitFor();
+  check(await page.locator('#prospect-stage').textContent() === '资料收集', 'not lost without a reason');
+  await page.getByLabel('失败原因').fill('预算已给了别家');
+  await page.getByRole('button', { name: '记为失败' }).click();
+  await page.locator('#prospect-stage').filter({ hasText: '失败' }).waitFor();
+});
+
+await step('a prospect taken stage by stage to a win becomes a client', async () => {
+  await visit(page, '#/prospects', '潜在客户');
+  await page.getByRole('link', { name: '华润饮料有限公司' }).click();
+  await page.getByRole('heading', { level: 1, name: /华润饮料有限公司/ }).waitFor();
+  for (const [v, zh] of [['PROSPECT_INFO_GATHERED', '资料收集'], ['PROSPECT_FIRST_CALL', '初次拜访'], ['PROSPECT_NEEDS_UNDERSTOOD', '了解需求/约定面访'], ['PROSPECT_PROPOSAL', '提案']]) {
+    const cur = await page.locator('#prospect-stage').textContent();
+    if (cur === zh) continue;
+    await page.getByLabel('推进到').selectOption(v);
+    await page.getByRole('button', { name: '推进阶段' }).click();
+    await page.locator('#prospect-stage').filter({ hasText: zh }).waitFor();
+  }
+  await page.getByLabel('成为客户的等级').selectOption('B');
+  await page.getByRole('button', { name: '签约（成为客户）' }).click();
+  await page.getByRole('heading', { level: 1, name: /华润饮料有限公司/ }).filter({ hasText: /C\d{6}/ }).waitFor();
+  await visit(page, '#/prospects', '潜在客户');
+  await shot(page, '18-prospects');
+});
+
+await step('the AE hands in this week\'s plan on My day (R-PLAN-1); an empty one is refused', async () => {
+  await visit(page, '#/day', /我的一天/);
+  const form = page.getByRole('form', { name: '提交工作计划或月度总结' });
+  check(/工作计划：未交/.test(await page.locator('#plan-status').textContent()), 'the plan is missing before');
+  await page.getByLabel('类别').selectOption('week');
+  await page.getByRole('button', { name: '提交', exact: true }).click();
+  const why = await form.getByRole('alert').textContent();
+  check(/不能为空/.test(why), `the refusal says why: ${why}`);
+  check(/工作计划：未交/.test(await page.locator('#plan-status').textContent()), 'still missing after the refusal');
+  await page.getByLabel('内容', { exact: true }).fill('周一：拜访东方日化；周三：提案准备；周五：整理客户资料');
+  await page.getByRole('button', { name: '提交', exact: true }).click();
+  await page.locator('#plan-status').filter({ hasText: /工作计划：已交/ }).waitFor();
+  await page.reload();
+  await page.locator('#plan-status').filter({ hasText: /工作计划：已交/ }).waitFor();
+  await shot(page, '19-plan');
+});
+
 await step('the job board by stage', async () => {
   await visit(page, '#/jobs', '工作单');
   await page.getByRole('region', { name: '简报' }).waitFor();
