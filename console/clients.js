@@ -173,6 +173,33 @@ function contracts(clientId, clientName, r, reload) {
     r.contracts.map((c) => [c.id, c.signed_date, c.placement, fen(c.amount_fen), `人民币${c.amount_upper}`])), form);
 }
 
+// 客户满意度调查: one answered questionnaire or phone follow-up (scorer SurveyAddRequest),
+// by a contact of the client, 1-5 on each dimension asked. The scorer keeps no list to
+// read back (there is no survey list request), so the page confirms what was recorded.
+const DIMENSIONS = [['服务', 'Service'], ['创意', 'Creative work'], ['时效', 'Timeliness'], ['质量', 'Quality']];
+function survey(clientId, r) {
+  const box = h('div');
+  const live = (r.contacts || []).filter((c) => !c.erased);
+  const [fc, contact] = field(t('受访联系人', 'Contact asked'), { name: 'survey_contact', options: live.map((c) => [c.id, `${c.name}${c.title ? `（${c.title}）` : ''}`]) }, 'select');
+  const sels = DIMENSIONS.map(([zh, en]) => {
+    const [w, sel] = field(t(`${zh}（1–5 分）`, `${en} (1–5)`), { name: `survey.${zh}`, options: [['', t('（未问）', '(not asked)')], ['5', '5'], ['4', '4'], ['3', '3'], ['2', '2'], ['1', '1']] }, 'select');
+    return [zh, w, sel];
+  });
+  const [fm, comment] = field(t('客户意见', "The client's comment"), { name: 'survey_comment' }, 'textarea');
+  const form = h('form', { class: 'stack', 'aria-label': t('记录满意度调查', 'Record a satisfaction survey') }, fc, h('div', { class: 'grid criteria' }, sels.map((x) => x[1])), fm,
+    h('button', { type: 'submit', class: 'primary' }, t('记录调查', 'Record the survey')), box);
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    const scores = sels.filter(([, , sel]) => sel.value).map(([zh, , sel]) => ({ dimension: zh, score: Number(sel.value) }));
+    act(box, () => call('scorer', 'SurveyAddRequest', { client_id: clientId, contact_id: contact.value, scores, comment: comment.value.trim() }), (x) => {
+      box.append(h('p', { class: 'ok', role: 'status' }, t(`已记录调查 ${x.survey.id}。`, `Survey ${x.survey.id} recorded.`)));
+      sels.forEach(([, , sel]) => { sel.value = ''; });
+      comment.value = '';
+    });
+  });
+  return h('div', {}, live.length ? null : h('p', { class: 'empty' }, t('先在“联系人”中加上受访人。', 'Add the person asked under Contacts first.')), form);
+}
+
 export async function pageClient(id, tab) {
   const [c, prof, cons, vis, cts, jobs] = await Promise.all([
     call('registry', 'ClientGetRequest', { id }),
@@ -185,13 +212,14 @@ export async function pageClient(id, tab) {
   const cl = c.client;
   const reload = () => { const hsh = location.hash; location.hash = '#/'; location.hash = hsh; };
   const tabs = [['overview', '概况', 'Overview'], ['dossier', '基本资料', 'Dossier'], ['contacts', '联系人', 'Contacts'],
-    ['visits', '拜访记录', 'Visit log'], ['contracts', '合同', 'Contracts']];
+    ['visits', '拜访记录', 'Visit log'], ['contracts', '合同', 'Contracts'], ['survey', '满意度调查', 'Satisfaction survey']];
   const cur = tab || 'overview';
   let body;
   if (cur === 'dossier') body = dossier(id, prof, reload);
   else if (cur === 'contacts') body = contacts(id, cons, reload);
   else if (cur === 'visits') body = visits(id, vis, reload);
   else if (cur === 'contracts') body = contracts(id, cl.name, cts, reload);
+  else if (cur === 'survey') body = survey(id, cons);
   else {
     body = h('div', { class: 'grid' },
       section(t('概况', 'Overview'), h('dl', { class: 'kv' },

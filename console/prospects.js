@@ -19,7 +19,7 @@ export const PROSPECT_STAGES = [
 ];
 export function prospectStage(s) {
   const x = PROSPECT_STAGES.find((y) => y[0] === s);
-  return x ? t(x[1], x[2]) : (s || '');
+  return x ? t(x[1], x[2]) : (!s || s === 'PROSPECT_STAGE_UNSPECIFIED' ? '—' : s);
 }
 function intentText(i) {
   return i === 'INTENT_CONFIRMED' ? t('确认有意向', 'Confirmed') : t('未确认', 'Unknown');

@@ -2,7 +2,7 @@
 // score, weight and contribution, and the records it came from), the rating criteria
 // as a chart, the trend of the last six months; an AM's team ranked.
 import { call, current, hasRole } from './api.js';
-import { h, field, table, section } from './ui.js';
+import { h, field, act, table, section, parseFen } from './ui.js';
 import { t } from './i18n.js';
 
 function month(d) { return d.toISOString().slice(0, 7); }
@@ -50,6 +50,8 @@ export async function pageScores(who, period) {
       h('dt', {}, t('部门主管', 'Head')), h('dd', {}, card.head_comment || '—'),
       h('dt', {}, t('本人', 'Self')), h('dd', {}, card.self_comment || '—'))) : null,
   ];
+  if (who && who !== me.id && hasRole('am', 'ad', 'admin')) parts.push(...managerForms(staff, per, card));
+  if (staff === me.id) parts.push(selfComment(staff, per, card));
   if (hasRole('am', 'ad', 'admin') && !who) {
     try {
       const team = await call('scorer', 'ScorecardRequest', { team: me.id, period: per });
@@ -59,4 +61,81 @@ export async function pageScores(who, period) {
     } catch (e) { /* not a team lead */ }
   }
   return h('div', {}, ...parts);
+}
+
+// The supervisor's rating criteria (scorer inputs.c, the handbook's 4.2).
+export const CRITERIA = [
+  ['analytical', '分析性思维能力', 'Analytical thinking'], ['planning', '计划和组织能力', 'Planning and organising'],
+  ['communication', '对外及对内沟通交流', 'Communication'], ['teamwork', '团队精神', 'Teamwork'],
+  ['advocacy', '宣扬企业观', 'Advocating the agency'], ['helpfulness', '向客户提供帮助', 'Helping clients'],
+  ['suggestions', '建设性意见', 'Constructive suggestions'], ['attitude', '积极的态度', 'Positive attitude'],
+  ['training', '培训和指引', 'Training and guidance'],
+];
+const reload = () => { const hsh = location.hash; location.hash = '#/'; location.hash = hsh; };
+
+// managerForms: an AM (or above) rates a team member 1-5 on each criterion with a
+// comment (RatingSetRequest; the department head's comment is ScorecardCommentRequest)
+// and sets the period's targets (TargetSetRequest). The scorer decides who may.
+function managerForms(staff, per, card) {
+  const rbox = h('div');
+  // A rating replaces the whole set, so the form starts from the one given (value "4/5").
+  const given = (k) => {
+    const i = card ? card.inputs.find((x) => x.name === `rating.${k}`) : null;
+    const m = i ? /^([1-5])\/5$/.exec(String(i.value)) : null;
+    return m ? m[1] : '';
+  };
+  const sels = CRITERIA.map(([k, zh, en]) => {
+    const [w, sel] = field(t(zh, en), { name: `rating.${k}`, value: given(k), options: [['', t('（不评）', '(not rated)')], ['5', '5'], ['4', '4'], ['3', '3'], ['2', '2'], ['1', '1']] }, 'select');
+    return [k, w, sel];
+  });
+  const [fc, comment] = field(t('主管评语', "Supervisor's comment"), { name: 'rating_comment' }, 'textarea');
+  if (card && card.comment) comment.value = card.comment;
+  const rate = h('form', { class: 'stack', 'aria-label': t('主管评分', 'Rate') }, h('div', { class: 'grid criteria' }, sels.map((x) => x[1])), fc,
+    h('button', { type: 'submit', class: 'primary' }, t('保存评分', 'Save the rating')), rbox);
+  rate.addEventListener('submit', (e) => {
+    e.preventDefault();
+    const criteria = sels.filter(([, , sel]) => sel.value).map(([k, , sel]) => ({ name: k, score: Number(sel.value) }));
+    act(rbox, () => call('scorer', 'RatingSetRequest', { staff_id: staff, period: per, criteria, comment: comment.value.trim() }), reload);
+  });
+  const hbox = h('div');
+  const [fh, head] = field(t('部门主管评语', "Department head's comment"), { name: 'head_comment' }, 'textarea');
+  const headForm = h('form', { class: 'stack', 'aria-label': t('部门主管评语', "Department head's comment") }, fh,
+    h('button', { type: 'submit' }, t('保存主管评语', "Save the head's comment")), hbox);
+  headForm.addEventListener('submit', (e) => {
+    e.preventDefault();
+    act(hbox, () => call('scorer', 'ScorecardCommentRequest', { staff_id: staff, period: per, text: head.value.trim() }), reload);
+  });
+  const tbox = h('div');
+  const [fr, rev] = field(t('营业额目标（元）', 'Revenue target (yuan)'), { name: 'target_revenue', inputmode: 'decimal',
+    value: card && card.revenue_target_fen ? (Number(card.revenue_target_fen) / 100).toFixed(2) : '' });
+  const [fp, pros] = field(t('开发新客户目标（次）', 'New-client target (count)'), { name: 'target_prospects', inputmode: 'numeric',
+    value: card && card.prospects_target ? String(card.prospects_target) : '' });
+  const target = h('form', { class: 'inline', 'aria-label': t('设定目标', 'Set targets') }, fr, fp,
+    h('button', { type: 'submit' }, t('设定目标', 'Set targets')), tbox);
+  target.addEventListener('submit', (e) => {
+    e.preventDefault();
+    const r = rev.value.trim() ? parseFen(rev.value) : 0;
+    const n = pros.value.trim() ? Number(pros.value.trim()) : 0;
+    if (Number.isNaN(r) || !Number.isInteger(n)) {
+      act(tbox, () => { throw new Error(t('金额或次数格式不对', 'not an amount or a count')); });
+      return;
+    }
+    act(tbox, () => call('scorer', 'TargetSetRequest', { staff_id: staff, period: per, revenue_fen: r, prospects: n }), reload);
+  });
+  return [section(t(`主管评分（${per}）`, `Rating (${per})`), rate), section(t('部门主管评语', "Department head's comment"), headForm),
+    section(t(`目标（${per}）`, `Targets (${per})`), target)];
+}
+
+// selfComment: the person's own answer to the evaluation (ScorecardCommentRequest).
+function selfComment(staff, per, card) {
+  const box = h('div');
+  const [fs, text] = field(t('本人评语', 'My own comment'), { name: 'self_comment' }, 'textarea');
+  if (card && card.self_comment) text.value = card.self_comment;
+  const form = h('form', { class: 'stack', 'aria-label': t('本人评语', 'My own comment') }, fs,
+    h('button', { type: 'submit' }, t('保存本人评语', 'Save my comment')), box);
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    act(box, () => call('scorer', 'ScorecardCommentRequest', { staff_id: staff, period: per, text: text.value.trim() }), reload);
+  });
+  return section(t(`本人评语（${per}）`, `My own comment (${per})`), form);
 }

@@ -4,10 +4,13 @@
 //   node console.test.mjs BASE_URL ARTIFACT_DIR
 //
 // A day of an AE (李伟, liwei) and his AD (赵建国): log in with the keyboard, My day,
-// add a client, the dossier, a contract's uppercase amount as it is typed, the job
+// add a client, the dossier, a contract's uppercase amount as it is typed, prospects
+// (add, a refused skip, advance, lose, win), the week's plan handed in (R-PLAN-1), a
+// satisfaction survey, the job
 // board, a refused sign-off that shows its reason, a reminder arriving live as a toast,
 // the scorecard, English, a phone-sized screen, the AD signing a brief, and the estimate
-// (估价单), brief, minutes and dossier printed to A4 PDF. Every page is checked for
+// (估价单), brief, minutes and dossier printed to A4 PDF, the AM (qianli) rating an AE and
+// setting targets. Every page is checked for
 // form fields without a label and for errors in the browser console. Screenshots and
 // PDFs go to ARTIFACT_DIR. Ends with "N passed, N failed".
 import { chromium, request } from 'playwright-core';
@@ -232,6 +235,20 @@ await step('the AE hands in this week\'s plan on My day (R-PLAN-1); an empty one
   await shot(page, '19-plan');
 });
 
+await step('a satisfaction survey from the client page; one without a score is refused', async () => {
+  await visit(page, '#/client/C000001/survey', /东方日化/);
+  const form = page.getByRole('form', { name: '记录满意度调查' });
+  await page.getByRole('button', { name: '记录调查' }).click();
+  const why = await form.getByRole('alert').textContent();
+  check(/1 到 20/.test(why), `the refusal says why: ${why}`);
+  await page.getByLabel('服务（1–5 分）').selectOption('5');
+  await page.getByLabel('创意（1–5 分）').selectOption('4');
+  await page.getByLabel('客户意见').fill('提案准时，沟通顺畅');
+  await page.getByRole('button', { name: '记录调查' }).click();
+  await form.getByRole('status').filter({ hasText: /已记录调查 S\d+/ }).waitFor();
+  await shot(page, '20-survey');
+});
+
 await step('the job board by stage', async () => {
   await visit(page, '#/jobs', '工作单');
   await page.getByRole('region', { name: '简报' }).waitFor();
@@ -330,6 +347,36 @@ await step('admin: staff, services and alerts', async () => {
   await page.getByRole('heading', { name: '服务状态' }).waitFor();
   await page.getByRole('cell', { name: 'gateway', exact: true }).waitFor();
   await shot(page, '14-admin');
+});
+
+await step('the AM rates a team member and sets targets; an AE of another team cannot be rated', async () => {
+  await page.goto(BASE + '#/day');
+  await page.getByRole('button', { name: '退出' }).click();
+  await page.getByRole('heading', { name: '客户部工作台' }).waitFor();
+  await keyboardLogin(page, 'qianli');
+  await page.locator('.plan-missing').waitFor();
+  // Another AM's AE: the scorer refuses even to show the card, so there is no form.
+  await page.goto(BASE + '#/scores/wuting');
+  await page.getByRole('alert').waitFor();
+  check(await page.getByRole('form', { name: '主管评分' }).count() === 0, 'no rating form for another team');
+  await visit(page, '#/scores/liwei', /考评/);
+  const rate = page.getByRole('form', { name: '主管评分' });
+  check(await page.getByLabel('分析性思维能力').inputValue() === '4', 'the form starts from the rating given (the demo: 4)');
+  for (const c of ['分析性思维能力', '计划和组织能力', '对外及对内沟通交流', '团队精神', '宣扬企业观', '向客户提供帮助', '建设性意见', '积极的态度', '培训和指引'])
+    await page.getByLabel(c).selectOption('');
+  await page.getByRole('button', { name: '保存评分' }).click();
+  check(/1 到 9/.test(await rate.getByRole('alert').textContent()), 'a rating without a criterion is refused');
+  await page.getByLabel('分析性思维能力').selectOption('5');
+  await page.getByLabel('计划和组织能力').selectOption('4');
+  await page.getByLabel('主管评语', { exact: true }).fill('本月新客户开发有进展，提案扎实');
+  await page.getByRole('button', { name: '保存评分' }).click();
+  await page.locator('dd', { hasText: '本月新客户开发有进展，提案扎实' }).waitFor();
+  await page.getByLabel('营业额目标（元）').fill('160,000');
+  await page.getByLabel('开发新客户目标（次）').fill('5');
+  await page.getByRole('button', { name: '设定目标' }).click();
+  await page.locator('.total').filter({ hasText: '/ 160000' }).waitFor();
+  check(await page.getByLabel('开发新客户目标（次）').inputValue() === '5', 'the target is kept');
+  await shot(page, '21-rating');
 });
 
 await step('on a phone', async () => {
