@@ -89,10 +89,20 @@ export async function pageJob(id) {
         h('a', { href: `#/print/estimate/${job.id}/${e.id}` }, t('打印', 'Print')))])),
     estimateForm(job.id, estBox, reload), estBox);
 
+  const poBox = h('div');
   const pos = section(t('PO 单', 'Purchase orders'), table([t('编号', 'Id'), t('供应商', 'Vendor'), t('金额', 'Amount'), t('确认', 'Confirmed')],
-    r.pos.map((p) => [p.id, p.vendor, fen(p.amount_fen), p.confirmed_by || '—'])));
-  const proofs = section(t('打样', 'Proofs'), table([t('编号', 'Id'), t('说明', 'Note'), t('签字', 'Signed')],
-    r.proofs.map((p) => [p.id, p.note, p.signoffs.map((s) => role(s.role)).join('、') || '—'])));
+    r.pos.map((p) => [p.id, p.vendor, fen(p.amount_fen), p.confirmed_by || (hasRole('cd', 'admin')
+      ? h('button', { type: 'button', onclick: () => act(poBox, () => call('jobs', 'PoConfirmRequest', { id: p.id }), reload) }, t(`确认 ${p.id}`, `Confirm ${p.id}`)) : '—')])),
+    poForm(job.id, poBox, reload), poBox);
+  const proofBox = h('div');
+  const proofs = section(t('打样', 'Proofs'), table([t('编号', 'Id'), t('说明', 'Note'), t('签字', 'Signed'), ''],
+    r.proofs.map((p) => [p.id, p.note, p.signoffs.map((s) => role(s.role)).join('、') || '—',
+      hasRole('ae', 'am', 'ad', 'cd', 'production') ? h('button', { type: 'button', onclick: () => act(proofBox, () => call('jobs', 'ProofSignRequest', { id: p.id, client_name: clientName.value.trim() }), reload) }, t(`签 ${p.id}`, `Sign ${p.id}`)) : ''])),
+    proofForm(job.id, proofBox, reload), proofBox);
+  const invBox = h('div');
+  const invoices = section(t('发票与收款', 'Invoices and payments'), table([t('发票', 'Invoice'), t('金额', 'Amount'), t('未收', 'Outstanding'), t('到期', 'Due')],
+    (r.invoices || []).map((i) => [i.id, fen(i.amount_fen), fen(Number(i.amount_fen || 0) - Number(i.paid_fen || 0)), fmtDate(i.due_ms)])),
+    paymentForm(r.invoices || [], invBox, reload), invoiceForm(job.id, invBox, reload), invBox);
   const revisions = section(t('修改记录', 'Revisions'), table(['#', t('阶段', 'Stage'), t('说明', 'Note'), t('人员', 'By'), t('时间', 'When')],
     job.revisions.map((v) => [v.n, stage(v.stage), v.note, v.by, fmtTime(v.at_ms)])));
   let meetings = { meetings: [] };
@@ -111,7 +121,7 @@ export async function pageJob(id) {
     h('p', { class: 'meta' }, h('a', { href: `#/client/${job.client_id}` }, job.client_name), ` · ${job.kind} · AE ${job.owner} · ${t('截止', 'due')} ${fmtDate(job.due_ms)} · `,
       h('a', { href: `#/print/brief/${job.id}` }, t('打印创意简报', 'Print the creative brief'))),
     timeline(job),
-    h('div', { class: 'grid' }, signoffs, estimates, pos, proofs, revisions, mtg, hist));
+    h('div', { class: 'grid' }, signoffs, estimates, invoices, pos, proofs, revisions, mtg, hist));
 }
 
 function estimateForm(jobId, box, reload) {
@@ -141,6 +151,69 @@ function minutesForm(m, reload) {
     const lines = (x) => x.value.split('\n').map((l) => l.trim()).filter(Boolean);
     const actions = lines(acts).map((l) => { const [text, owner, due] = l.split('|').map((x) => (x || '').trim()); return { text, owner, due_ms: localMs(due) + 18 * 3600000 }; });
     act(box, () => call('jobs', 'MinutesFileRequest', { meeting_id: m.id, summary: summary.value.trim(), conclusions: lines(concl), actions }), reload);
+  });
+  return form;
+}
+
+// Finance issues an invoice on a numbered job and records what the client paid (the
+// jobs service refuses more than is outstanding, or a date after today).
+function invoiceForm(jobId, box, reload) {
+  if (!hasRole('finance')) return null;
+  const [fa, amount] = field(t('发票金额（元）', 'Invoice amount (yuan)'), { name: 'invoice_amount', inputmode: 'decimal' });
+  const [fd, due] = field(t('付款截止日期', 'Payment due'), { name: 'invoice_due', type: 'date' });
+  const form = h('form', { class: 'inline', 'aria-label': t('开发票', 'Issue an invoice') }, fa, fd, h('button', { type: 'submit' }, t('开发票', 'Issue invoice')));
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    const f = amount.value.trim() ? parseFen(amount.value) : 0;
+    act(box, () => call('jobs', 'InvoiceAddRequest', { job_id: jobId, amount_fen: Number.isNaN(f) ? -1 : f, due_ms: due.value ? localMs(due.value) + 18 * 3600000 : 0 }), reload);
+  });
+  return form;
+}
+
+function paymentForm(invoices, box, reload) {
+  const open = invoices.filter((i) => Number(i.paid_fen || 0) < Number(i.amount_fen || 0));
+  if (!hasRole('finance') || !open.length) return null;
+  const [fi, inv] = field(t('收款的发票', 'Invoice paid'), { name: 'payment_invoice', options: open.map((i) => [i.id, `${i.id} · ${t('未收', 'outstanding')} ${fen(Number(i.amount_fen || 0) - Number(i.paid_fen || 0))}`]) }, 'select');
+  const [fa, amount] = field(t('收款金额（元）', 'Payment (yuan)'), { name: 'payment_amount', inputmode: 'decimal' });
+  const [fd, paid] = field(t('收款日期（空=今天）', 'Paid on (empty = today)'), { name: 'payment_date', type: 'date' });
+  const form = h('form', { class: 'inline', 'aria-label': t('登记收款', 'Record a payment') }, fi, fa, fd, h('button', { type: 'submit' }, t('登记收款', 'Record payment')));
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    const f = amount.value.trim() ? parseFen(amount.value) : 0;
+    act(box, () => call('jobs', 'PaymentAddRequest', { invoice_id: inv.value, amount_fen: Number.isNaN(f) ? -1 : f, paid_ms: paid.value ? localMs(paid.value) + 12 * 3600000 : 0 }), reload);
+  });
+  return form;
+}
+
+// Production issues purchase orders (R-JOB-4: on a confirmed estimate) and records
+// proofs (so may the client's AE; R-JOB-6: in execution or production); the creative
+// director confirms a PO and those who sign the stage sign a proof, the AE the client's
+// sign-off with the client signatory's name filled in above (R-JOB-5). The jobs service
+// decides; its reason is shown.
+const PO_KINDS = [['photography', '摄影', 'Photography'], ['illustration', '插画', 'Illustration'], ['stock', '图库', 'Stock'], ['printing', '印刷', 'Printing'], ['other', '其他', 'Other']];
+function poForm(jobId, box, reload) {
+  if (!hasRole('production')) return null;
+  const [fv, vendor] = field(t('供应商', 'Vendor'), { name: 'po_vendor' });
+  const [fk, kind] = field(t('类别', 'Kind'), { name: 'po_kind', options: PO_KINDS.map(([v, zh, en]) => [v, t(zh, en)]) }, 'select');
+  const [fa, amount] = field(t('PO 金额（元）', 'PO amount (yuan)'), { name: 'po_amount', inputmode: 'decimal' });
+  const [fd, due] = field(t('交付日期', 'Due'), { name: 'po_due', type: 'date' });
+  const form = h('form', { class: 'inline', 'aria-label': t('签发 PO 单', 'Issue a purchase order') }, fv, fk, fa, fd, h('button', { type: 'submit' }, t('签发 PO 单', 'Issue PO')));
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    const f = amount.value.trim() ? parseFen(amount.value) : 0;
+    act(box, () => call('jobs', 'PoAddRequest', { job_id: jobId, vendor: vendor.value.trim(), kind: kind.value, amount_fen: Number.isNaN(f) ? -1 : f,
+      due_ms: due.value ? localMs(due.value) + 18 * 3600000 : 0 }), reload);
+  });
+  return form;
+}
+
+function proofForm(jobId, box, reload) {
+  if (!hasRole('production', 'ae')) return null;
+  const [fn, note] = field(t('打样说明', 'Proof note'), { name: 'proof_note' });
+  const form = h('form', { class: 'inline', 'aria-label': t('登记打样', 'Record a proof') }, fn, h('button', { type: 'submit' }, t('登记打样', 'Record proof')));
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    act(box, () => call('jobs', 'ProofAddRequest', { job_id: jobId, note: note.value.trim() }), reload);
   });
   return form;
 }

@@ -10,7 +10,7 @@
 // board, a refused sign-off that shows its reason, a reminder arriving live as a toast,
 // the scorecard, English, a phone-sized screen, the AD signing a brief, and the estimate
 // (估价单), brief, minutes and dossier printed to A4 PDF, the AM (qianli) rating an AE and
-// setting targets. Every page is checked for
+// setting targets, finance's payment and invoice, production's refused PO and proof. Every page is checked for
 // form fields without a label and for errors in the browser console. Screenshots and
 // PDFs go to ARTIFACT_DIR. Ends with "N passed, N failed".
 import { chromium, request } from 'playwright-core';
@@ -377,6 +377,55 @@ await step('the AM rates a team member and sets targets; an AE of another team c
   await page.locator('.total').filter({ hasText: '/ 160000' }).waitFor();
   check(await page.getByLabel('开发新客户目标（次）').inputValue() === '5', 'the target is kept');
   await shot(page, '21-rating');
+});
+
+await step('finance records a payment and issues an invoice on the job page; an overpayment is refused', async () => {
+  await page.goto(BASE + '#/day');
+  await page.getByRole('button', { name: '退出' }).click();
+  await page.getByRole('heading', { name: '客户部工作台' }).waitFor();
+  await keyboardLogin(page, 'chenjing');
+  await page.getByRole('link', { name: 'C000004-2026-001' }).first().click();
+  await page.getByRole('heading', { name: '发票与收款' }).waitFor();
+  const bad = await unlabelled(page);
+  check(bad.length === 0, `job page fields without a label: ${bad.join(' | ')}`);
+  const pay = page.getByRole('form', { name: '登记收款' });
+  await pay.getByLabel('收款的发票').selectOption('I000001');
+  await pay.getByLabel('收款金额（元）').fill('999,999');
+  await pay.getByRole('button', { name: '登记收款' }).click();
+  const why = await page.getByRole('alert').textContent();
+  check(/不超过未收/.test(why), `the refusal says why: ${why}`);
+  check(await page.getByRole('cell', { name: '¥120,000.00', exact: true }).count() === 2, 'nothing was paid: all outstanding');
+  await pay.getByLabel('收款金额（元）').fill('20,000');
+  await pay.getByRole('button', { name: '登记收款' }).click();
+  await page.getByRole('cell', { name: '¥100,000.00', exact: true }).waitFor();
+  await page.getByLabel('发票金额（元）').fill('5,000');
+  await page.getByLabel('付款截止日期').fill('2027-03-31');
+  await page.getByRole('button', { name: '开发票' }).click();
+  await page.getByRole('cell', { name: '2027-03-31' }).waitFor();
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  check(overflow <= 2, `the job page fits the window (${overflow}px)`);
+  await shot(page, '22-invoices');
+});
+
+await step('production: a PO before the client confirmed the estimate (R-JOB-4) and a proof before execution (R-JOB-6) are refused', async () => {
+  await page.goto(BASE + '#/day');
+  await page.getByRole('button', { name: '退出' }).click();
+  await page.getByRole('heading', { name: '客户部工作台' }).waitFor();
+  await keyboardLogin(page, 'fenglei');
+  await visit(page, '#/job/J000001', /夏季洗衣液/);
+  await page.getByLabel('供应商').fill('上海光影摄影工作室');
+  await page.getByLabel('类别').selectOption('photography');
+  await page.getByLabel('PO 金额（元）').fill('8,000');
+  await page.getByLabel('交付日期').fill('2027-02-15');
+  await page.getByRole('button', { name: '签发 PO 单' }).click();
+  const po = await page.getByRole('alert').textContent();
+  check(/R-JOB-4/.test(po), `the PO refusal says why: ${po}`);
+  await page.getByLabel('打样说明').fill('报纸稿第一次打样');
+  await page.getByRole('button', { name: '登记打样' }).click();
+  const proof = await page.getByRole('alert').filter({ hasText: 'R-JOB-6' }).textContent();
+  check(/打样/.test(proof), `the proof refusal says why: ${proof}`);
+  check(await page.getByRole('cell', { name: '上海光影摄影工作室' }).count() === 0, 'no PO stored');
+  await shot(page, '23-production-refused');
 });
 
 await step('on a phone', async () => {
