@@ -59,6 +59,7 @@ export async function pageDay() {
 // sees whether this week's plan and the last month's summary are in and hands one in
 // (again replaces it); an AM, AD or admin sees who in their scope is missing one.
 function planSection(me, plans) {
+  if (!hasRole('ae', 'am', 'ad', 'admin')) return null; /* R-PLAN-1 is the account department's */
   const rows = plans.rows || [];
   const yes = (b) => h('span', { class: b ? 'ok' : 'warn' }, b ? t('已交', 'in') : t('未交', 'missing'));
   const parts = [];
