@@ -357,13 +357,20 @@ int main(int argc, char **argv)
 		char buf[1024], err[1200];
 		if (!path)
 			path = conf_find_default(buf, sizeof buf);
-		if (!path) {
+		/* Help, and the permission table, need no installation: they answer without one. */
+		int local = 0;
+		for (int a = optind + 1; a < argc; a++)
+			local |= strcmp(argv[a], "--help") == 0 || strcmp(argv[a], "-h") == 0;
+		local |= strcmp(name, "admin") == 0 && optind + 1 < argc && strcmp(argv[optind + 1], "permissions") == 0;
+		if (!path && !local) {
 			fprintf(stderr, "aedesk: %s\n",
 			    cli_t("找不到配置文件：请先运行 deploy/up，或用 --conf / AEDESK_CONF 指定",
 				"no configuration file found: run deploy/up first, or give --conf / AEDESK_CONF"));
 			return EXIT_USAGE;
 		}
-		if (!(cli.conf = conf_load(path, err, sizeof err))) {
+		if (!path)
+			cli.conf = conf_empty();
+		else if (!(cli.conf = conf_load(path, err, sizeof err))) {
 			fprintf(stderr, "aedesk: %s\n", err);
 			return EXIT_USAGE;
 		}

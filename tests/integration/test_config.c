@@ -76,6 +76,21 @@ TEST(test_help_and_version_answer)
 	CHECK_INT(run_registry("--version", out, sizeof out), 0);
 	CHECK(h_contains(out, "aedesk-registry"));
 	CHECK_INT(run_registry("--bogus", out, sizeof out), 2);
+
+	/* The command's help and the permission table answer before any installation
+	 * exists (no AEDESK_CONF, no ./var, run from an empty directory). */
+	char cmd[1024];
+	snprintf(cmd, sizeof cmd,
+	    "cd /tmp && env -u AEDESK_CONF -u AEDESK_HOME %s/aedesk client --help 2>&1 && "
+	    "env -u AEDESK_CONF -u AEDESK_HOME %s/aedesk --lang en admin permissions --markdown 2>&1",
+	    AEDESK_BIN_DIR, AEDESK_BIN_DIR);
+	static char all[1 << 16];
+	FILE *p = popen(cmd, "r");
+	CHECK(p != NULL);
+	size_t n = p ? fread(all, 1, sizeof all - 1, p) : 0;
+	all[n] = 0;
+	CHECK_INT(p ? WEXITSTATUS(pclose(p)) : -1, 0);
+	CHECK(h_contains(all, "client add") && h_contains(all, "`client.read`"));
 }
 
 TEST(test_ipc_sockets_are_group_accessible_only)
