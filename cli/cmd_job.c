@@ -228,43 +228,48 @@ char *jobcli_json_string(char **p)
 	return start;
 }
 
-static int brief_json(char *text, Aedesk__JobBrief *b)
-{
-	char *p = jobcli_trim(text) + 1;
-	for (;;) {
-		while (isspace((unsigned char)*p))
-			p++;
-		if (*p == '}')
-			return *jobcli_trim(p + 1) ? -1 : 0;
-		char *key, *val, **field;
-		if (*p++ != '"' || !(key = jobcli_json_string(&p)))
-			return -1;
-		while (isspace((unsigned char)*p))
-			p++;
-		if (*p++ != ':')
-			return -1;
-		while (isspace((unsigned char)*p))
-			p++;
-		if (*p++ != '"' || !(val = jobcli_json_string(&p)))
-			return -1;
-		if (!(field = brief_field(b, key))) {
-			fprintf(stderr, "aedesk job open: %s \"%s\"\n", cli_t("简报中有未知字段", "unknown brief field"), key);
-			return -2;
-		}
-		*field = val;
-		while (isspace((unsigned char)*p))
-			p++;
-		if (*p == ',')
-			p++;
-		else if (*p != '}')
-			return -1;
-	}
-}
+/* The fields of a document: a lookup from a key or heading to the char * it fills. */
+typedef char **(*doc_field_fn)(void *ctx, const char *name);
 
-static int brief_markdown(char *text, Aedesk__JobBrief *b)
+/* doc_parse: a JSON object of strings, or Markdown whose headings name the fields (text
+ * before the first heading is ignored; an unknown level-1 heading is the title). The
+ * fields point into text. 0; -1 not valid JSON; -2 an unknown key or heading (printed). */
+static int doc_parse(const char *cmd, char *text, doc_field_fn lookup, void *ctx)
 {
+	char *p = jobcli_trim(text);
+	if (*p == '{') {
+		p++;
+		for (;;) {
+			while (isspace((unsigned char)*p))
+				p++;
+			if (*p == '}')
+				return *jobcli_trim(p + 1) ? -1 : 0;
+			char *key, *val, **field;
+			if (*p++ != '"' || !(key = jobcli_json_string(&p)))
+				return -1;
+			while (isspace((unsigned char)*p))
+				p++;
+			if (*p++ != ':')
+				return -1;
+			while (isspace((unsigned char)*p))
+				p++;
+			if (*p++ != '"' || !(val = jobcli_json_string(&p)))
+				return -1;
+			if (!(field = lookup(ctx, key))) {
+				fprintf(stderr, "aedesk %s: %s \"%s\"\n", cmd, cli_t("未知字段", "unknown field"), key);
+				return -2;
+			}
+			*field = val;
+			while (isspace((unsigned char)*p))
+				p++;
+			if (*p == ',')
+				p++;
+			else if (*p != '}')
+				return -1;
+		}
+	}
 	char **field = NULL, *body = NULL;
-	for (char *line = text, *next; line; line = next) {
+	for (char *line = p, *next; line; line = next) {
 		next = strchr(line, '\n');
 		if (next)
 			next++;
@@ -279,9 +284,9 @@ static int brief_markdown(char *text, Aedesk__JobBrief *b)
 		line[0] = 0; /* ends the previous field's body */
 		if (field)
 			*field = jobcli_trim(body);
-		char *nm = jobcli_trim(name), **f = brief_field(b, nm);
+		char *nm = jobcli_trim(name), **f = lookup(ctx, nm);
 		if (!f && level > 1) {
-			fprintf(stderr, "aedesk job open: %s \"%s\"\n", cli_t("简报中有未知标题", "unknown brief heading"), nm);
+			fprintf(stderr, "aedesk %s: %s \"%s\"\n", cmd, cli_t("未知标题", "unknown heading"), nm);
 			return -2;
 		}
 		field = f;
@@ -290,6 +295,11 @@ static int brief_markdown(char *text, Aedesk__JobBrief *b)
 	if (field)
 		*field = jobcli_trim(body);
 	return 0;
+}
+
+static char **brief_lookup(void *b, const char *name)
+{
+	return brief_field(b, name);
 }
 
 /* ---- documents of named sections (feedback reports; the brief has its own above) ---- */
@@ -320,67 +330,22 @@ static char **section_field(const struct jobcli_section *keys, size_t n, void *r
 	return NULL;
 }
 
+struct section_ctx {
+	const struct jobcli_section *keys;
+	size_t n;
+	void *rec;
+};
+
+static char **section_lookup(void *ctx, const char *name)
+{
+	struct section_ctx *c = ctx;
+	return section_field(c->keys, c->n, c->rec, name);
+}
+
 int jobcli_sections(const char *cmd, char *text, const struct jobcli_section *keys, size_t n, void *rec)
 {
-	char *p = jobcli_trim(text);
-	if (*p == '{') {
-		p++;
-		for (;;) {
-			while (isspace((unsigned char)*p))
-				p++;
-			if (*p == '}')
-				return *jobcli_trim(p + 1) ? -1 : 0;
-			char *key, *val, **field;
-			if (*p++ != '"' || !(key = jobcli_json_string(&p)))
-				return -1;
-			while (isspace((unsigned char)*p))
-				p++;
-			if (*p++ != ':')
-				return -1;
-			while (isspace((unsigned char)*p))
-				p++;
-			if (*p++ != '"' || !(val = jobcli_json_string(&p)))
-				return -1;
-			if (!(field = section_field(keys, n, rec, key))) {
-				fprintf(stderr, "aedesk %s: %s \"%s\"\n", cmd, cli_t("未知字段", "unknown field"), key);
-				return -2;
-			}
-			*field = val;
-			while (isspace((unsigned char)*p))
-				p++;
-			if (*p == ',')
-				p++;
-			else if (*p != '}')
-				return -1;
-		}
-	}
-	char **field = NULL, *body = NULL;
-	for (char *line = p, *next; line; line = next) {
-		next = strchr(line, '\n');
-		if (next)
-			next++;
-		if (line[0] != '#')
-			continue;
-		int level = 0;
-		while (line[level] == '#')
-			level++;
-		char name[256];
-		size_t len = (size_t)((next ? next - 1 : line + strlen(line)) - (line + level));
-		snprintf(name, sizeof name, "%.*s", (int)(len < sizeof name ? len : sizeof name - 1), line + level);
-		line[0] = 0;
-		if (field)
-			*field = jobcli_trim(body);
-		char *nm = jobcli_trim(name), **f = section_field(keys, n, rec, nm);
-		if (!f && level > 1) {
-			fprintf(stderr, "aedesk %s: %s \"%s\"\n", cmd, cli_t("未知标题", "unknown heading"), nm);
-			return -2;
-		}
-		field = f;
-		body = next ? next : line;
-	}
-	if (field)
-		*field = jobcli_trim(body);
-	return 0;
+	struct section_ctx c = {keys, n, rec};
+	return doc_parse(cmd, text, section_lookup, &c);
 }
 
 /* ---- commands ---- */
@@ -625,7 +590,7 @@ static int job_open(int argc, char **argv)
 	char *start = text;
 	while (isspace((unsigned char)*start))
 		start++;
-	int prc = *start == '{' ? brief_json(start, &b) : brief_markdown(start, &b);
+	int prc = doc_parse("job open", start, brief_lookup, &b);
 	int rc;
 	if (prc == -1)
 		rc = cli_usage_error("job open", "%s %s", brief, cli_t("不是有效的简报 JSON（一个全为字符串的对象）", "is not a valid brief JSON (one object of strings)"));
