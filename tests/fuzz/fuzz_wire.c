@@ -15,14 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "envelope.pb-c.h"
-#include "jobs.pb-c.h"
+#include "fuzz_protos.inc" /* every proto/<name>.proto's header, listed at build time */
 #include "pbjson.h"
-#include "registry.pb-c.h"
-#include "scheduler.pb-c.h"
-#include "scorer.pb-c.h"
-#include "security.pb-c.h"
-#include "status.pb-c.h"
 #include "wire.h"
 
 static const ProtobufCMessageDescriptor *const types[] = {
