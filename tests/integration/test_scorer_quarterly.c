@@ -126,30 +126,37 @@ static const char *client_class(harness *h, const char *id)
 	return cls;
 }
 
+/* agency: registry, jobs and scorer started; an AD, an AM, an AE, a CD and finance; a brief
+ * file; a due date 40 days ahead and one 100 days ago. Returns today (agency time). */
+static int agency(harness *h, char *brief, size_t blen, char due[16], char late_due[16])
+{
+	CHECK(h_start(h, "registry") == 0);
+	CHECK(h_start(h, "jobs") == 0);
+	CHECK(h_start(h, "scorer") == 0);
+	CHECK(h_login_admin(h) == 0);
+	static const char *const staff[][4] = {{"zhao.ad", "赵总监", "ad", ""}, {"qian.am", "钱经理", "am", "zhao.ad"},
+	    {"sun.ae", "孙晓明", "ae", "qian.am"}, {"wu.cd", "吴创意", "cd", ""}, {"zheng.fin", "郑财务", "finance", ""}};
+	for (size_t i = 0; i < sizeof staff / sizeof staff[0]; i++)
+		CHECK_INT(h_cli(h, "pass-word-123\n", out, sizeof out, "staff", "add", staff[i][0], "--name", staff[i][1],
+		    "--role", staff[i][2], "--manager", staff[i][3], "--password-stdin", NULL), 0);
+	h_write_file(h, "brief.md",
+	    "# 简报\n\n## 背景\n背景。\n\n## 目标\n目标。\n\n## 目标受众\n家庭。\n\n## 洞察\n洞察。\n\n## 主张\n主张。\n\n"
+	    "## 支持点\n支持。\n\n## 调性\n温暖。\n\n## 必备要素\n商标。\n\n## 交付物\n海报。\n\n## 预算\n10 万元。\n\n## 时间\n下月。\n",
+	    brief, blen);
+	int today = (int)((wire_now_ms() + 8 * 3600000LL) / 86400000LL);
+	day_str(today + 40, due, 16);
+	day_str(today - 100, late_due, 16);
+	return today;
+}
+
 TEST(test_quarterly_assessment_without_anyone_asking_R_CLASS_1)
 {
 	harness h;
 	CHECK(h_setup(&h, "squarter") == 0);
 	/* Applied at once: the class change is the recommendation's event, at its time. */
 	h_conf_add(&h, "registry.class_recommendations", "auto");
-	CHECK(h_start(&h, "registry") == 0);
-	CHECK(h_start(&h, "jobs") == 0);
-	CHECK(h_start(&h, "scorer") == 0);
-	CHECK(h_login_admin(&h) == 0);
-	static const char *const staff[][4] = {{"zhao.ad", "赵总监", "ad", ""}, {"qian.am", "钱经理", "am", "zhao.ad"},
-	    {"sun.ae", "孙晓明", "ae", "qian.am"}, {"wu.cd", "吴创意", "cd", ""}, {"zheng.fin", "郑财务", "finance", ""}};
-	for (size_t i = 0; i < sizeof staff / sizeof staff[0]; i++)
-		CHECK_INT(h_cli(&h, "pass-word-123\n", out, sizeof out, "staff", "add", staff[i][0], "--name", staff[i][1],
-		    "--role", staff[i][2], "--manager", staff[i][3], "--password-stdin", NULL), 0);
-	char brief[300];
-	h_write_file(&h, "brief.md",
-	    "# 简报\n\n## 背景\n背景。\n\n## 目标\n目标。\n\n## 目标受众\n家庭。\n\n## 洞察\n洞察。\n\n## 主张\n主张。\n\n"
-	    "## 支持点\n支持。\n\n## 调性\n温暖。\n\n## 必备要素\n商标。\n\n## 交付物\n海报。\n\n## 预算\n10 万元。\n\n## 时间\n下月。\n",
-	    brief, sizeof brief);
-	int today = (int)((wire_now_ms() + 8 * 3600000LL) / 86400000LL);
-	char due[16], late_due[16];
-	day_str(today + 40, due, sizeof due);
-	day_str(today - 100, late_due, sizeof late_due);
+	char brief[300], due[16], late_due[16];
+	int today = agency(&h, brief, sizeof brief, due, late_due);
 
 	as(&h, "sun.ae");
 	OK(&h, "client", "add", "--name", "慢付实业", "--class", "B");
@@ -247,24 +254,8 @@ TEST(test_assess_off_sends_nothing_by_itself)
 	harness h;
 	CHECK(h_setup(&h, "squarteroff") == 0);
 	h_conf_add(&h, "scorer.assess", "off");
-	CHECK(h_start(&h, "registry") == 0);
-	CHECK(h_start(&h, "jobs") == 0);
-	CHECK(h_start(&h, "scorer") == 0);
-	CHECK(h_login_admin(&h) == 0);
-	static const char *const staff[][4] = {{"zhao.ad", "赵总监", "ad", ""}, {"qian.am", "钱经理", "am", "zhao.ad"},
-	    {"sun.ae", "孙晓明", "ae", "qian.am"}, {"wu.cd", "吴创意", "cd", ""}, {"zheng.fin", "郑财务", "finance", ""}};
-	for (size_t i = 0; i < sizeof staff / sizeof staff[0]; i++)
-		CHECK_INT(h_cli(&h, "pass-word-123\n", out, sizeof out, "staff", "add", staff[i][0], "--name", staff[i][1],
-		    "--role", staff[i][2], "--manager", staff[i][3], "--password-stdin", NULL), 0);
-	char brief[300];
-	h_write_file(&h, "brief.md",
-	    "# 简报\n\n## 背景\n背景。\n\n## 目标\n目标。\n\n## 目标受众\n家庭。\n\n## 洞察\n洞察。\n\n## 主张\n主张。\n\n"
-	    "## 支持点\n支持。\n\n## 调性\n温暖。\n\n## 必备要素\n商标。\n\n## 交付物\n海报。\n\n## 预算\n10 万元。\n\n## 时间\n下月。\n",
-	    brief, sizeof brief);
-	int today = (int)((wire_now_ms() + 8 * 3600000LL) / 86400000LL);
-	char due[16], late_due[16];
-	day_str(today + 40, due, sizeof due);
-	day_str(today - 100, late_due, sizeof late_due);
+	char brief[300], due[16], late_due[16];
+	agency(&h, brief, sizeof brief, due, late_due);
 	as(&h, "sun.ae");
 	OK(&h, "client", "add", "--name", "慢付实业", "--class", "B");
 	OK(&h, "job", "open", "C000001", "--title", "年报", "--kind", "print", "--due", due, "--brief", brief);
