@@ -59,6 +59,7 @@
 #define SVC_MAX_BATCH 256
 #define SVC_MAX_QUEUED_EVENTS 20000
 #define SVC_REPLAY_BATCH 1000
+#define SVC_PUB_BATCH_BYTES (256u << 10)
 #define SVC_REPLAY_BYTES (8u << 20)
 #define SVC_REQID_TTL_MS (24ll * 3600 * 1000)
 
@@ -71,7 +72,7 @@ struct item {
 	enum item_kind kind;
 	struct worker *w;          /* requests: where the reply goes */
 	nng_msg *msg;              /* owned; freed after handling */
-	const uint8_t *body;       /* events: the envelope bytes (after the topic) */
+	const uint8_t *body;       /* events: the envelope bytes (after the topic, or inline below) */
 	size_t len;
 	Aedesk__Envelope *env;     /* requests: decoded by the callback, NULL if malformed */
 	const char *why;           /* why env is NULL */
@@ -145,6 +146,12 @@ struct source {
 	int64_t answered_ms;       /* last replay answer on req */
 	_Atomic uint64_t epoch;    /* the source store's epoch our cursor counts in (0: not known; Health reads it) */
 	int warned_credential;     /* the source refused our service token (logged once) */
+	/* Events this service has no handler for move the cursor without a write (apply_event):
+	 * soft is the seq up to which every event was applied or had nothing to apply, committed
+	 * (main loop writes, Health reads); batch_soft is the batch being run's, made soft by its
+	 * commit. The stored cursor catches up with soft at the next write or persist_soft. */
+	_Atomic uint64_t soft;
+	uint64_t batch_soft;
 };
 
 struct svc {
@@ -167,11 +174,16 @@ struct svc {
 	int64_t started_ms;
 	_Atomic uint64_t requests, errors, events_applied;
 	uint64_t batch_applied;    /* events applied by the batch being run (main thread) */
+	int batch_wrote;           /* the batch being run wrote a cursor (main thread) */
+	int64_t linger_us;         /* event_linger_us: see take_batch */
+	int64_t last_lazy_us;      /* when the last batch of only events was committed (mono_us) */
+	ProtobufCBinaryData *pubv; /* publish(): the events of the batch message being built */
+	size_t cappubv;
 	/* Events emitted by the transaction being run, their PUB message ready (main thread):
 	 * publish() sends them after the commit without reading the outbox back. */
 	struct pending_ev {
 		uint64_t seq;
-		nng_msg *m;        /* NULL: the service's topic() declined it, not published */
+		nng_msg *m;        /* on its own topic (pending_add) */
 	} *pend;
 	size_t npend, cappend;
 	_Atomic int64_t last_tick_ms; /* when the tick last committed (UTC ms) */
@@ -228,6 +240,27 @@ static int queue_push(struct queue *q, struct item *it)
 	q->n++;
 	if (it->kind == ITEM_EVENT)
 		q->nevents++;
+	pthread_cond_signal(&q->cv);
+	pthread_mutex_unlock(&q->mu);
+	return 0;
+}
+
+/* queue_push_events appends a chain of n events as one (all or, past the limit, none). */
+static int queue_push_events(struct queue *q, struct item *head, struct item *tail, size_t n)
+{
+	pthread_mutex_lock(&q->mu);
+	if (q->nevents + n > SVC_MAX_QUEUED_EVENTS) {
+		pthread_mutex_unlock(&q->mu);
+		return -1; /* dropped: the gap is healed by replay */
+	}
+	tail->next = NULL;
+	if (q->tail)
+		q->tail->next = head;
+	else
+		q->head = head;
+	q->tail = tail;
+	q->n += n;
+	q->nevents += n;
 	pthread_cond_signal(&q->cv);
 	pthread_mutex_unlock(&q->mu);
 	return 0;
@@ -399,10 +432,18 @@ int svc_db_error(svc_req *r, int rc, const char *what)
 
 /* ---- events emitted, waiting for their commit ---- */
 
-/* pending_add keeps the PUB message of an event just put in the outbox. Out of memory is
- * harmless: publish() then reads the outbox back for what is missing. */
+/* pending_add keeps the PUB message of an event just put in the outbox that goes out on a
+ * topic of its own (a service's topic() naming one outside "<service>/", e.g. notify/...);
+ * every event also goes out in the "<service>/_batch" message publish() builds from the
+ * outbox. Out of memory: that event is not sent on its own topic (its followers' replay or
+ * inbox has it). */
 static void pending_add(svc *s, const Aedesk__Envelope *e, uint64_t seq, const uint8_t *buf, size_t len)
 {
+	char topic[256];
+	size_t nl = strlen(s->decl->name);
+	if (!s->decl->topic || s->decl->topic(s, e, topic, sizeof topic) != 0 ||
+	    (strncmp(topic, s->decl->name, nl) == 0 && topic[nl] == '/'))
+		return;
 	if (s->npend == s->cappend) {
 		size_t cap = s->cappend ? s->cappend * 2 : 64;
 		struct pending_ev *p = realloc(s->pend, cap * sizeof *p);
@@ -411,18 +452,13 @@ static void pending_add(svc *s, const Aedesk__Envelope *e, uint64_t seq, const u
 		s->pend = p;
 		s->cappend = cap;
 	}
-	char topic[256];
 	nng_msg *m = NULL;
-	if (s->decl->topic ? s->decl->topic(s, e, topic, sizeof topic) == 0 : 1) {
-		if (!s->decl->topic)
-			snprintf(topic, sizeof topic, "%s/%s", s->decl->name, wire_short_name(e->type));
-		size_t tl = strlen(topic) + 1;
-		if (nng_msg_alloc(&m, tl + len) != 0)
-			return;
-		char *b = nng_msg_body(m);
-		memcpy(b, topic, tl);
-		memcpy(b + tl, buf, len);
-	}
+	size_t tl = strlen(topic) + 1;
+	if (nng_msg_alloc(&m, tl + len) != 0)
+		return;
+	char *b = nng_msg_body(m);
+	memcpy(b, topic, tl);
+	memcpy(b + tl, buf, len);
 	s->pend[s->npend++] = (struct pending_ev){seq, m};
 }
 
@@ -813,6 +849,20 @@ static struct source *find_source(svc *s, const char *name)
 	return NULL;
 }
 
+/* handles: this service applies events of this type from src (a handler, or the skeleton's own). */
+static int handles(svc *s, const struct source *src, const char *type)
+{
+	if (strcmp(src->name, "registry") == 0 && (strcmp(type, aedesk__tokens_revoked__descriptor.name) == 0 ||
+						      strcmp(type, aedesk__key_rotated__descriptor.name) == 0))
+		return 1;
+	for (size_t i = 0; i < s->decl->nevents; i++) {
+		const struct svc_event_handler *h = &s->decl->events[i];
+		if (strcmp(h->source, src->name) == 0 && (!h->ev || strcmp(h->ev->name, type) == 0))
+			return 1;
+	}
+	return 0;
+}
+
 /*
  * apply_event applies one event in order, once, with the consumer's cursor. Like
  * handle_request: without nested it writes straight into txn and a handler that refuses
@@ -837,7 +887,11 @@ static int apply_event(svc *s, MDB_txn *txn, const uint8_t *body, size_t len, in
 		src->need_replay = 1;
 		goto done;
 	}
-	uint64_t cur = store_get_u64(txn, s->cursor, src->name, 0);
+	uint64_t cur = store_get_u64(txn, s->cursor, src->name, 0), soft = atomic_load(&src->soft);
+	if (soft < src->batch_soft)
+		soft = src->batch_soft;
+	if (cur < soft)
+		cur = soft;
 	/* A sign of life: a replay that backed off may be tried again at once. */
 	src->backoff_ms = 0;
 	src->next_try_ms = 0;
@@ -853,6 +907,12 @@ static int apply_event(svc *s, MDB_txn *txn, const uint8_t *body, size_t len, in
 		goto done; /* seen already */
 	if (e->seq > cur + 1) {
 		src->need_replay = 1;
+		goto done;
+	}
+	if (!handles(s, src, e->type)) {
+		/* Nothing to apply: the cursor moves on without a write (see struct source). */
+		src->batch_soft = e->seq;
+		s->batch_applied++;
 		goto done;
 	}
 	svc_req r = {.svc = s, .env = e, .lang = "zh", .now_ms = svc_now(s)};
@@ -906,6 +966,7 @@ static int apply_event(svc *s, MDB_txn *txn, const uint8_t *body, size_t len, in
 	MDB_val kv = {strlen(src->name), src->name}, vv = {8, v};
 	if ((rc = mdb_put(child, s->cursor, &kv, &vv, 0)) != 0)
 		goto abort;
+	s->batch_wrote = 1;
 	if (nested && (rc = mdb_txn_commit(child)) != 0)
 		goto dberr;
 	s->batch_applied++;
@@ -929,60 +990,98 @@ done:
 
 /* ---- the batch: one write transaction, one sync ---- */
 
+/* publish_batch sends n outbox events (the last one's seq: last) as one EventBatch message. */
+static void publish_batch(svc *s, size_t n, uint64_t last)
+{
+	if (!n)
+		return;
+	Aedesk__EventBatch b = AEDESK__EVENT_BATCH__INIT;
+	b.n_events = n;
+	b.events = s->pubv;
+	uint8_t *payload, *buf;
+	size_t plen, len;
+	if (wire_pack(&b.base, &payload, &plen) != 0)
+		return; /* out of memory: the consumers' replay brings them */
+	Aedesk__Envelope e = AEDESK__ENVELOPE__INIT;
+	e.version = WIRE_VERSION;
+	e.type = (char *)aedesk__event_batch__descriptor.name;
+	e.time_ms = wire_now_ms();
+	e.source = (char *)s->decl->name;
+	e.seq = last;
+	e.epoch = s->epoch;
+	e.payload.data = payload;
+	e.payload.len = plen;
+	int rc = wire_pack(&e.base, &buf, &len);
+	free(payload);
+	if (rc != 0)
+		return;
+	char topic[64];
+	size_t tl = (size_t)snprintf(topic, sizeof topic, "%s/_batch", s->decl->name) + 1;
+	nng_msg *m;
+	if (nng_msg_alloc(&m, tl + len) == 0) {
+		char *body = nng_msg_body(m);
+		memcpy(body, topic, tl);
+		memcpy(body + tl, buf, len);
+		if (nng_sendmsg(s->pub, m, NNG_FLAG_NONBLOCK) != 0)
+			nng_msg_free(m);
+	}
+	free(buf);
+}
+
 /*
- * publish sends every outbox event past published_seq on PUB, topic "<svc>/<Type>\0":
- * the messages svc_emit prepared while the (now committed) transaction ran, and, for
- * anything they do not cover, the outbox read back and unpacked to find the topic.
+ * publish sends every outbox event past published_seq, read back from the committed
+ * outbox, in "<service>/_batch" messages (an EventBatch of up to SVC_PUB_BATCH_BYTES):
+ * one message for a whole commit, so a consumer receives, wakes and commits once for
+ * many events. Then the events with a topic of their own (pending_add) on it.
  */
 static void publish(svc *s)
 {
 	uint64_t head = atomic_load(&s->last_seq);
-	for (size_t i = 0; i < s->npend; i++) {
-		struct pending_ev *p = &s->pend[i];
-		if (p->seq == s->published_seq + 1 && p->seq <= head) {
-			if (p->m && nng_sendmsg(s->pub, p->m, NNG_FLAG_NONBLOCK) == 0)
-				p->m = NULL; /* NNG owns it now */
-			s->published_seq = p->seq;
-		}
-		if (p->m)
-			nng_msg_free(p->m);
-	}
-	s->npend = 0;
-	if (head <= s->published_seq)
-		return;
 	MDB_txn *txn;
 	MDB_cursor *c;
-	if (store_read_begin(s->store, &txn) != 0)
-		return;
-	if (mdb_cursor_open(txn, s->outbox, &c) == 0) {
-		uint8_t k[8];
-		store_be64(k, s->published_seq + 1);
-		MDB_val kv = {8, k}, vv;
-		int rc = mdb_cursor_get(c, &kv, &vv, MDB_SET_RANGE);
-		while (rc == 0) {
-			uint64_t seq = store_from_be64(kv.mv_data);
-			Aedesk__Envelope *e = wire_envelope_unpack(vv.mv_data, vv.mv_size, NULL);
-			char topic[256];
-			if (e && s->decl->topic ? s->decl->topic(s, e, topic, sizeof topic) == 0 : e != NULL) {
-				if (!s->decl->topic)
-					snprintf(topic, sizeof topic, "%s/%s", s->decl->name, wire_short_name(e->type));
-				size_t tl = strlen(topic) + 1;
-				nng_msg *m;
-				if (nng_msg_alloc(&m, tl + vv.mv_size) == 0) {
-					char *b = nng_msg_body(m);
-					memcpy(b, topic, tl);
-					memcpy(b + tl, vv.mv_data, vv.mv_size);
-					if (nng_sendmsg(s->pub, m, NNG_FLAG_NONBLOCK) != 0)
-						nng_msg_free(m);
+	if (head > s->published_seq && store_read_begin(s->store, &txn) == 0) {
+		if (mdb_cursor_open(txn, s->outbox, &c) == 0) {
+			uint8_t k[8];
+			store_be64(k, s->published_seq + 1);
+			MDB_val kv = {8, k}, vv;
+			size_t n = 0, bytes = 0;
+			uint64_t last = s->published_seq;
+			int rc = mdb_cursor_get(c, &kv, &vv, MDB_SET_RANGE);
+			for (; rc == 0 && kv.mv_size == 8 && store_from_be64(kv.mv_data) <= head;
+			     rc = mdb_cursor_get(c, &kv, &vv, MDB_NEXT)) {
+				if (n && bytes + vv.mv_size > SVC_PUB_BATCH_BYTES) {
+					publish_batch(s, n, last);
+					n = bytes = 0;
 				}
+				if (n == s->cappubv) {
+					size_t cap = s->cappubv ? s->cappubv * 2 : 64;
+					ProtobufCBinaryData *v = realloc(s->pubv, cap * sizeof *v);
+					if (v) {
+						s->pubv = v;
+						s->cappubv = cap;
+					} else if (n) {
+						publish_batch(s, n, last);
+						n = bytes = 0;
+					} else
+						break; /* out of memory: the consumers' replay brings them */
+				}
+				s->pubv[n++] = (ProtobufCBinaryData){vv.mv_size, vv.mv_data};
+				bytes += vv.mv_size;
+				last = store_from_be64(kv.mv_data);
 			}
-			wire_free(e ? &e->base : NULL);
-			s->published_seq = seq;
-			rc = mdb_cursor_get(c, &kv, &vv, MDB_NEXT);
+			publish_batch(s, n, last);
+			mdb_cursor_close(c);
 		}
-		mdb_cursor_close(c);
+		store_read_end(s->store, txn);
+		s->published_seq = head;
 	}
-	store_read_end(s->store, txn);
+	for (size_t i = 0; i < s->npend; i++) {
+		struct pending_ev *p = &s->pend[i];
+		if (p->seq <= head && nng_sendmsg(s->pub, p->m, NNG_FLAG_NONBLOCK) == 0)
+			continue; /* NNG owns it now */
+		nng_msg_free(p->m);
+	}
+	s->npend = 0;
 }
 
 /*
@@ -1002,6 +1101,9 @@ static void run_batch(svc *s, struct item **items, size_t n)
 			break;
 		}
 		s->batch_applied = 0;
+		s->batch_wrote = 0;
+		for (int j = 0; j < s->nsrc; j++)
+			s->src[j].batch_soft = 0;
 		pending_truncate(s, 0); /* an attempt before this one was aborted */
 		size_t i;
 		for (i = 0; i < n && redo == ITEM_DONE; i++) {
@@ -1020,10 +1122,20 @@ static void run_batch(svc *s, struct item **items, size_t n)
 			int lazy = seq == atomic_load(&s->last_seq);
 			for (size_t j = 0; j < n && lazy; j++)
 				lazy = items[j]->kind == ITEM_EVENT;
-			rc = lazy ? store_commit_lazy(s->store, txn) : store_commit(s->store, txn);
+			if (lazy && !s->batch_wrote) {
+				mdb_txn_abort(txn); /* only events with nothing to apply: nothing to write */
+				rc = 0;
+			} else if (lazy) {
+				rc = store_commit_lazy(s->store, txn);
+				s->last_lazy_us = mono_us();
+			} else
+				rc = store_commit(s->store, txn);
 			if (rc == 0) {
 				atomic_store(&s->last_seq, seq);
 				atomic_fetch_add(&s->events_applied, s->batch_applied);
+				for (int j = 0; j < s->nsrc; j++)
+					if (s->src[j].batch_soft > atomic_load(&s->src[j].soft))
+						atomic_store(&s->src[j].soft, s->src[j].batch_soft);
 				break;
 			}
 			redo = rc == MDB_MAP_FULL ? ITEM_REDO_GROW : ITEM_DONE;
@@ -1076,6 +1188,33 @@ static void run_batch(svc *s, struct item **items, size_t n)
 	publish(s);
 }
 
+/*
+ * take_batch takes the next batch from the main queue, waiting up to ms for one. A batch
+ * of only events (from other services) that comes within event_linger_us of the last
+ * such commit waits for the rest of that time and takes what arrived meanwhile: under a
+ * stream of events a consumer then commits (and syncs) at most once per linger instead
+ * of once per source commit, leaving the disk's flushes to the writes being acknowledged.
+ * A request arriving ends the wait at once.
+ */
+static size_t take_batch(svc *s, struct item **items, int ms)
+{
+	size_t n = queue_take(&s->mainq, items, SVC_MAX_BATCH, ms);
+	for (size_t i = 0; i < n; i++)
+		if (items[i]->kind != ITEM_EVENT)
+			return n;
+	int64_t until = s->last_lazy_us + s->linger_us;
+	for (int64_t now = mono_us(); n && n < SVC_MAX_BATCH && now < until; now = mono_us()) {
+		size_t k = queue_take(&s->mainq, items + n, SVC_MAX_BATCH - n, (int)((until - now + 999) / 1000));
+		int request = 0;
+		for (size_t i = n; i < n + k; i++)
+			request |= items[i]->kind != ITEM_EVENT;
+		n += k;
+		if (request)
+			break;
+	}
+	return n;
+}
+
 /* run_tick runs the service's tick in a write transaction of its own, redone when the map is full. */
 static void run_tick(svc *s)
 {
@@ -1116,15 +1255,43 @@ static void run_tick(svc *s)
 
 /* ---- replay: the consumer side ---- */
 
-static uint64_t cursor_of(svc *s, const char *source)
+/* cursor_of: how far src's events are applied - the stored cursor, or the soft one past it. */
+static uint64_t cursor_of(svc *s, const struct source *src)
 {
 	MDB_txn *txn;
-	uint64_t v = 0;
+	uint64_t v = 0, soft = atomic_load(&src->soft);
 	if (store_read_begin(s->store, &txn) == 0) {
-		v = store_get_u64(txn, s->cursor, source, 0);
+		v = store_get_u64(txn, s->cursor, src->name, 0);
 		store_read_end(s->store, txn);
 	}
-	return v;
+	return soft > v ? soft : v;
+}
+
+/*
+ * persist_soft writes the soft cursors that are ahead of the stored ones, so a restart
+ * does not fetch again every event it had nothing to apply. One lazily committed write
+ * (losing it to a power cut only means fetching those events again); after heartbeats.
+ */
+static void persist_soft(svc *s)
+{
+	MDB_txn *txn;
+	int wrote = 0, rc = 0;
+	for (int i = 0; i < s->nsrc && !wrote; i++)
+		wrote = atomic_load(&s->src[i].soft) > 0;
+	if (!wrote || store_write_begin(s->store, &txn) != 0)
+		return;
+	wrote = 0;
+	for (int i = 0; i < s->nsrc && rc == 0; i++) {
+		uint64_t soft = atomic_load(&s->src[i].soft);
+		if (soft > store_get_u64(txn, s->cursor, s->src[i].name, 0)) {
+			rc = store_put_u64(txn, s->cursor, s->src[i].name, soft);
+			wrote = 1;
+		}
+	}
+	if (rc != 0 || !wrote)
+		mdb_txn_abort(txn);
+	else
+		store_commit_lazy(s->store, txn);
 }
 
 /*
@@ -1177,6 +1344,8 @@ static int source_epoch(svc *s, struct source *src, uint64_t ep, uint64_t cur, u
 			else
 				log_info("following %s's store of epoch %016" PRIx64 " from our cursor %" PRIu64, src->name, ep, cur);
 			src->epoch = ep;
+			if (reset)
+				atomic_store(&src->soft, 0);
 			return reset;
 		}
 		if (rc != MDB_MAP_FULL) {
@@ -1195,7 +1364,7 @@ static void replay_from(svc *s, struct source *src)
 	int64_t now = wire_now_ms();
 	src->last_replay_ms = now;
 	for (;;) {
-		uint64_t cur = cursor_of(s, src->name);
+		uint64_t cur = cursor_of(s, src);
 		Aedesk__ReplayRequest rq = AEDESK__REPLAY_REQUEST__INIT;
 		rq.from_seq = cur + 1;
 		rq.max_events = SVC_REPLAY_BATCH;
@@ -1278,12 +1447,12 @@ static void replay_from(svc *s, struct source *src)
 		uint64_t last = rr->last_seq;
 		if (k)
 			log_info("replayed %zu event(s) from %s (cursor %" PRIu64 " of %" PRIu64 ")", k,
-			    src->name, cursor_of(s, src->name), last);
+			    src->name, cursor_of(s, src), last);
 		wire_free(&rr->base);
 		wire_free(&re->base);
 		nng_free(rb, rl);
 		src->backoff_ms = 0;
-		if (k == 0 || cursor_of(s, src->name) >= last || svc_stop) {
+		if (k == 0 || cursor_of(s, src) >= last || svc_stop) {
 			src->need_replay = 0;
 			return;
 		}
@@ -1417,7 +1586,7 @@ static void health_fill(svc *s, Aedesk__Health *h, Aedesk__ConsumerCursor *cc,
 	for (int i = 0; i < s->nsrc; i++) {
 		aedesk__consumer_cursor__init(&cc[i]);
 		cc[i].source = s->src[i].name;
-		cc[i].seq = cursor_of(s, s->src[i].name);
+		cc[i].seq = cursor_of(s, &s->src[i]);
 		cc[i].epoch = s->src[i].epoch;
 		ccp[i] = &cc[i];
 	}
@@ -1548,7 +1717,46 @@ static void forget_request_ids(svc *s)
 
 /* ---- sockets ---- */
 
-/* sub_cb moves a published event into the main queue and waits for the next. */
+/* batch_items makes one event item per event of an EventBatch (bytes copied inline),
+ * chained in order; *n is how many, *tail the last. NULL when there are none or memory ran out. */
+static struct item *batch_items(const uint8_t *body, size_t len, struct item **tail, size_t *n)
+{
+	*n = 0;
+	Aedesk__Envelope *e = wire_envelope_unpack(body, len, NULL);
+	Aedesk__EventBatch *b = NULL;
+	if (e && strcmp(e->type, aedesk__event_batch__descriptor.name) == 0)
+		b = (Aedesk__EventBatch *)wire_unpack(&aedesk__event_batch__descriptor, e->payload.data,
+		    e->payload.len, NULL);
+	struct item *head = NULL;
+	*tail = NULL;
+	for (size_t i = 0; b && i < b->n_events; i++) {
+		struct item *it = calloc(1, sizeof *it + b->events[i].len);
+		if (!it) {
+			while (head) {
+				struct item *next = head->next;
+				free(head);
+				head = next;
+			}
+			*n = 0;
+			break;
+		}
+		it->kind = ITEM_EVENT;
+		memcpy(it + 1, b->events[i].data, b->events[i].len);
+		it->body = (const uint8_t *)(it + 1);
+		it->len = b->events[i].len;
+		if (*tail)
+			(*tail)->next = it;
+		else
+			head = it;
+		*tail = it;
+		(*n)++;
+	}
+	wire_free(b ? &b->base : NULL);
+	wire_free(e ? &e->base : NULL);
+	return head;
+}
+
+/* sub_cb moves a published event, or each of a batch's, into the main queue and waits for the next. */
 static void sub_cb(void *arg)
 {
 	struct source *src = arg;
@@ -1561,18 +1769,37 @@ static void sub_cb(void *arg)
 		const char *b = nng_msg_body(m);
 		size_t len = nng_msg_len(m);
 		const char *nul = memchr(b, 0, len);
-		struct item *it = nul ? calloc(1, sizeof *it) : NULL;
-		if (it) {
-			it->kind = ITEM_EVENT;
-			it->msg = m;
-			it->body = (const uint8_t *)nul + 1;
-			it->len = len - (size_t)(nul + 1 - b);
-			if (queue_push(&src->s->mainq, it) != 0) {
-				item_free(it);
+		const uint8_t *body = nul ? (const uint8_t *)nul + 1 : NULL;
+		size_t blen = nul ? len - (size_t)(nul + 1 - b) : 0;
+		static const char batch[] = "/_batch";
+		if (nul && (size_t)(nul - b) >= sizeof batch - 1 &&
+		    memcmp(nul - (sizeof batch - 1), batch, sizeof batch - 1) == 0) {
+			struct item *tail;
+			size_t n;
+			struct item *head = batch_items(body, blen, &tail, &n);
+			if (head && queue_push_events(&src->s->mainq, head, tail, n) != 0) {
+				while (head) {
+					struct item *next = head->next;
+					free(head);
+					head = next;
+				}
 				src->need_replay = 1;
 			}
-		} else
 			nng_msg_free(m);
+		} else {
+			struct item *it = nul ? calloc(1, sizeof *it) : NULL;
+			if (it) {
+				it->kind = ITEM_EVENT;
+				it->msg = m;
+				it->body = body;
+				it->len = blen;
+				if (queue_push(&src->s->mainq, it) != 0) {
+					item_free(it);
+					src->need_replay = 1;
+				}
+			} else
+				nng_msg_free(m);
+		}
 	}
 	nng_recv_aio(src->sub, src->aio);
 }
@@ -1927,6 +2154,7 @@ int svc_main(const struct svc_decl *decl, int argc, char **argv)
 	s->heartbeat_ms = conf_int_or_die(s->conf, "heartbeat_ms", 2000, 50, 3600000);
 	s->replay_idle_ms = conf_int_or_die(s->conf, "replay_idle_ms", 30000, 100, 86400000);
 	conf_int_or_die(s->conf, "rep_workers", 64, 1, 1024);
+	s->linger_us = conf_int_or_die(s->conf, "event_linger_us", 2000, 0, 1000000);
 	queue_init(&s->mainq);
 	queue_init(&s->replayq);
 
@@ -1950,7 +2178,7 @@ int svc_main(const struct svc_decl *decl, int argc, char **argv)
 	struct item *items[SVC_MAX_BATCH];
 	int64_t next_hb = 0, next_tick = 0, next_chores = wire_now_ms() + 60000;
 	while (!svc_stop) {
-		size_t n = queue_take(&s->mainq, items, SVC_MAX_BATCH, 100);
+		size_t n = take_batch(s, items, 100);
 		if (n)
 			run_batch(s, items, n);
 		int64_t now = wire_now_ms();
@@ -1970,6 +2198,7 @@ int svc_main(const struct svc_decl *decl, int argc, char **argv)
 			next_tick = now + (s->decl->tick_ms > 0 ? s->decl->tick_ms : 1000);
 		}
 		if (now >= next_hb) {
+			persist_soft(s);
 			heartbeat(s);
 			next_hb = now + s->heartbeat_ms;
 		}
@@ -2021,6 +2250,7 @@ int svc_main(const struct svc_decl *decl, int argc, char **argv)
 	free(s->src);
 	pending_truncate(s, 0);
 	free(s->pend);
+	free(s->pubv);
 	free(s->stats);
 	free(s);
 	log_info("stopped");
