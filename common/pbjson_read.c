@@ -379,7 +379,7 @@ static size_t elem_size(ProtobufCType t)
  */
 static int value(struct rd *r, const ProtobufCFieldDescriptor *fd, void *dst, int depth)
 {
-	uint64_t u;
+	uint64_t u = 0; /* gcc -O3 cannot see that integer() sets it when it returns 0 */
 	switch (fd->type) {
 	case PROTOBUF_C_TYPE_INT32:
 	case PROTOBUF_C_TYPE_SINT32:
