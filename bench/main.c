@@ -4,7 +4,7 @@
  *
  * SYNOPSIS
  *	aedesk-bench --conf PATH [--runs R] [--quick] [--pg CONNINFO] [--writes-only]
- *	             [--label TEXT] [--load N]
+ *	             [--reads-only] [--label TEXT] [--load N]
  *
  * DESCRIPTION
  *	Drives the aedesk services deploy/up started with the config PATH (logged in as
@@ -28,6 +28,10 @@
  *	baselines, and the goals of issue 10, each met or not.
  *	--writes-only measures only the baselines and the durable writes (bench/run uses
  *	it for the "group commit off" deployment, rep_workers = 1).
+ *	--reads-only measures only the NNG echo baseline and the reads (to profile them:
+ *	perf record on a service meanwhile); first it adds clients (16 writers) until the
+ *	registry holds --load of them, so that the class-B page is read among realistic
+ *	data (a quarter of them class B, as the writes figure leaves them).
  *
  * DIAGNOSTICS
  *	Exit 0 when it ran (goals not met are reported, not failed), 2 on bad usage, 3
@@ -49,10 +53,10 @@
 #include "wire.h"
 
 static struct {
-	int runs, quick, writes_only, n, load;
+	int runs, quick, writes_only, reads_only, n, load;
 	int64_t cap_ns;
 	const char *pg, *label;
-} opt = {1, 0, 0, 2000, 20000, 2000000000ll, NULL, ""};
+} opt = {1, 0, 0, 0, 2000, 20000, 2000000000ll, NULL, ""};
 
 #define BENCH_AE_PASSWORD "bench-pass-2026"
 
@@ -134,6 +138,27 @@ static int add_client(aeclient *c, const char *name, const char *ae, char *id, s
 	snprintf(id, idlen, "%s", r->client->id);
 	wire_free(&r->base);
 	return 0;
+}
+
+/* registry_clients: how many clients the registry holds (what admin sees), by pages. */
+static uint64_t registry_clients(aeclient *c)
+{
+	char msg[512], after[64] = "";
+	uint64_t n = 0;
+	for (;;) {
+		Aedesk__ClientListRequest q = AEDESK__CLIENT_LIST_REQUEST__INIT;
+		q.limit = 1000;
+		q.after = after;
+		Aedesk__ClientListReply *r;
+		if (call(c, &q.base, &aedesk__client_list_reply__descriptor, (ProtobufCMessage **)&r, msg, sizeof msg))
+			return n;
+		n += r->n_clients;
+		int more = r->next_after[0] != 0;
+		snprintf(after, sizeof after, "%s", r->next_after);
+		wire_free(&r->base);
+		if (!more)
+			return n;
+	}
 }
 
 /* setup logs in, makes the bench's AE, a client to read, a client of that AE and a job. */
@@ -321,15 +346,17 @@ static void run_once(const struct target *t, const struct deployment *d, const c
 	char key[64], label[128];
 	int64_t cap = opt.cap_ns;
 	printf("baselines\n");
-	record("b.fsync", "baseline fdatasync 4 KiB (1)", base_fdatasync(dir, opt.n, cap));
-	record("b.lmdb", "baseline LMDB durable commit (1)", base_lmdb(dir, opt.n, cap));
+	if (!opt.reads_only) {
+		record("b.fsync", "baseline fdatasync 4 KiB (1)", base_fdatasync(dir, opt.n, cap));
+		record("b.lmdb", "baseline LMDB durable commit (1)", base_lmdb(dir, opt.n, cap));
+	}
 	for (size_t i = 0; i < 3; i++) {
 		int nc = nclients[i];
 		keyf(key, sizeof key, "b.echo", nc);
 		snprintf(label, sizeof label, "baseline NNG echo %zu B (%d)", envsize, nc);
 		record(key, label, base_echo(dir, nc, opt.n, envsize, cap));
 	}
-	if (opt.pg) {
+	if (opt.pg && !opt.reads_only) {
 		for (size_t i = 0; i < 3; i++) {
 			int nc = nclients[i];
 			keyf(key, sizeof key, "b.pgins", nc);
@@ -349,7 +376,7 @@ static void run_once(const struct target *t, const struct deployment *d, const c
 		record("r.health.1", "read: health, no store, no token (1)", load_run(t, OP_HEALTH, 1, opt.n, cap));
 	}
 	for (size_t o = 0; o < sizeof ops / sizeof ops[0]; o++) {
-		if (opt.writes_only && !ops[o].write)
+		if ((opt.writes_only && !ops[o].write) || (opt.reads_only && ops[o].write))
 			continue;
 		for (size_t i = 0; i < 3; i++) {
 			keyf(key, sizeof key, ops[o].key, nclients[i]);
@@ -369,7 +396,7 @@ static void run_once(const struct target *t, const struct deployment *d, const c
 			}
 		}
 	}
-	if (opt.writes_only)
+	if (opt.writes_only || opt.reads_only)
 		return;
 
 	printf("event propagation registry -> jobs\n");
@@ -543,7 +570,7 @@ static void goals(void)
 static int usage(void)
 {
 	fprintf(stderr, "usage: aedesk-bench --conf PATH [--runs R] [--quick] [--pg CONNINFO]\n"
-			"                    [--writes-only] [--label TEXT] [--load N]\n"
+			"                    [--writes-only | --reads-only] [--label TEXT] [--load N]\n"
 			"Drives the services deploy/up started; see bench/run.\n");
 	return 2;
 }
@@ -566,10 +593,12 @@ int main(int argc, char **argv)
 			opt.quick = 1;
 		else if (!strcmp(argv[i], "--writes-only"))
 			opt.writes_only = 1;
+		else if (!strcmp(argv[i], "--reads-only"))
+			opt.reads_only = 1;
 		else
 			return usage();
 	}
-	if (!path || opt.runs < 1 || opt.runs > BENCH_MAX_RUNS || opt.load < 64)
+	if (!path || opt.runs < 1 || opt.runs > BENCH_MAX_RUNS || opt.load < 64 || (opt.writes_only && opt.reads_only))
 		return usage();
 	if (opt.quick) {
 		opt.n = 1000;
@@ -599,6 +628,16 @@ int main(int argc, char **argv)
 	if (!dir) {
 		perror("mkdtemp");
 		return 3;
+	}
+	if (opt.reads_only) {
+		uint64_t have = registry_clients(cl);
+		if (have < (uint64_t)opt.load) {
+			int each = (int)(((uint64_t)opt.load - have) / 16 + 1);
+			printf("adding %d clients to read among\n", each * 16);
+			struct result r = load_run(&t, OP_CLIENT_ADD, 16, each, 600000000000ll);
+			if (r.failures)
+				fprintf(stderr, "aedesk-bench: %zu client adds failed\n", r.failures);
+		}
 	}
 	printf("aedesk-bench%s%s: %d run(s), up to %d requests a client and %.1f s a figure; %ld cpus\n",
 	    *opt.label ? " " : "", opt.label, opt.runs, opt.n, (double)opt.cap_ns / 1e9,
