@@ -45,7 +45,8 @@ int registry_set_class(svc_req *r, Aedesk__Client *c, const char *cls, const cha
 {
 	char from[4];
 	snprintf(from, sizeof from, "%s", c->class_);
-	if (registry_history_add(r, c->id, by, "class", from, cls, why))
+	if (registry_history_add(r, c->id, by, "class", from, cls, why) ||
+	    registry_client_index_class(r, c->id, from, cls))
 		return -1;
 	c->class_ = (char *)cls; /* the caller puts its own pointer back before freeing c */
 	return registry_client_put(r, c, "class", why);

@@ -217,7 +217,8 @@ int registry_client_create(svc_req *r, const char *name, const char *cls, const 
 	    (rc = mdb_put(r->txn, registry.client_name, &nk, &iv, MDB_NOOVERWRITE)) != 0 ||
 	    (uscc[0] && (rc = mdb_put(r->txn, registry.client_uscc, &uk, &iv, MDB_NOOVERWRITE)) != 0))
 		return svc_db_error(r, rc, "clients");
-	if (registry_client_index_ae(r, id, "", ae) || registry_history_add(r, id, r->caller->id, "created", "", cls, ""))
+	if (registry_client_index_ae(r, id, "", ae) || registry_client_index_class(r, id, "", cls) ||
+	    registry_history_add(r, id, r->caller->id, "created", "", cls, ""))
 		return -1;
 	Aedesk__ClientAdded ev = AEDESK__CLIENT_ADDED__INIT;
 	ev.client = &c;
@@ -242,6 +243,26 @@ int registry_client_index_ae(svc_req *r, const char *id, const char *old_ae, con
 		rc = mdb_put(r->txn, registry.client_ae, &k, &v, 0);
 	}
 	return rc ? svc_db_error(r, rc, "client_ae") : 0;
+}
+
+int registry_client_index_class(svc_req *r, const char *id, const char *old_cls, const char *new_cls)
+{
+	char key[160];
+	MDB_val v = {0, ""};
+	int rc = 0;
+	if (strcmp(old_cls, new_cls) == 0)
+		return 0;
+	if (old_cls[0]) {
+		MDB_val k = {registry_index_key(key, sizeof key, old_cls, id, strlen(id)), key};
+		rc = mdb_del(r->txn, registry.client_class, &k, NULL);
+		if (rc == MDB_NOTFOUND)
+			rc = 0;
+	}
+	if (rc == 0 && new_cls[0]) {
+		MDB_val k = {registry_index_key(key, sizeof key, new_cls, id, strlen(id)), key};
+		rc = mdb_put(r->txn, registry.client_class, &k, &v, 0);
+	}
+	return rc ? svc_db_error(r, rc, "client_class") : 0;
 }
 
 int registry_client_add(svc_req *r, const ProtobufCMessage *in)
@@ -313,7 +334,8 @@ static Aedesk__Client *client_by_id(MDB_txn *txn, const void *id, size_t len)
  * registry_client_list: one page of the clients the caller sees, filtered.
  * The scan picks an index: code (a client id or USCC: at most one row); sort=name
  * walks client_name (UTF-8 byte order, i.e. Unicode order, not pinyin); an AE filter
- * walks client_ae; otherwise clients by id. A name substring is matched on the
+ * walks client_ae, a class filter client_class (both sorted by client id after their
+ * prefix, so a page is the same as from clients by id); otherwise clients by id. A name substring is matched on the
  * name index's keys before any record is decoded.
  */
 int registry_client_list(svc_req *r, const ProtobufCMessage *in)
@@ -343,11 +365,16 @@ int registry_client_list(svc_req *r, const ProtobufCMessage *in)
 		else if (c)
 			wire_free(&c->base);
 	} else {
-		MDB_dbi dbi = by_name ? registry.client_name : q->ae[0] ? registry.client_ae : registry.clients;
+		/* An index "prefix \0 client id": client_ae for an AE filter, else client_class. */
+		const char *prefix = by_name ? "" : q->ae[0] ? q->ae : q->class_;
+		MDB_dbi dbi = by_name ? registry.client_name
+		    : q->ae[0]	      ? registry.client_ae
+		    : q->class_[0]    ? registry.client_class
+				      : registry.clients;
 		char start[600];
-		size_t slen = q->ae[0] && !by_name ? registry_index_key(start, sizeof start, q->ae, q->after, strlen(q->after))
-						   : (size_t)snprintf(start, sizeof start, "%s", q->after);
-		size_t plen = q->ae[0] && !by_name ? strlen(q->ae) + 1 : 0; /* the client_ae prefix */
+		size_t slen = prefix[0] ? registry_index_key(start, sizeof start, prefix, q->after, strlen(q->after))
+					: (size_t)snprintf(start, sizeof start, "%s", q->after);
+		size_t plen = prefix[0] ? strlen(prefix) + 1 : 0; /* the index's prefix */
 		MDB_cursor *cur;
 		if ((rc = mdb_cursor_open(r->txn, dbi, &cur)) != 0) {
 			free(list);
@@ -396,13 +423,18 @@ int registry_client_list(svc_req *r, const ProtobufCMessage *in)
 }
 
 /*
- * registry_index_backfill builds client_ae for a store from before the index existed
- * (run at start; a no-op once client_ae has rows or there are no clients).
+ * registry_index_backfill builds client_ae and client_class for a store from before
+ * the index existed (run at start; each is built when it has no rows, a no-op when
+ * there are no clients; a client always has a class, so client_class has rows
+ * whenever there are clients).
  */
 int registry_index_backfill(MDB_txn *txn)
 {
-	MDB_stat st;
-	if (mdb_stat(txn, registry.client_ae, &st) != 0 || st.ms_entries > 0)
+	MDB_stat st, cst;
+	if (mdb_stat(txn, registry.client_ae, &st) != 0 || mdb_stat(txn, registry.client_class, &cst) != 0)
+		return 0;
+	int want_ae = st.ms_entries == 0, want_class = cst.ms_entries == 0;
+	if (!want_ae && !want_class)
 		return 0;
 	MDB_cursor *cur;
 	int rc = mdb_cursor_open(txn, registry.clients, &cur);
@@ -413,9 +445,12 @@ int registry_index_backfill(MDB_txn *txn)
 		Aedesk__Client *c = (Aedesk__Client *)wire_unpack(&aedesk__client__descriptor, v.mv_data, v.mv_size, NULL);
 		if (!c)
 			continue;
-		char key[160];
+		char key[160], ckey[160];
 		MDB_val ik = {registry_index_key(key, sizeof key, c->ae, c->id, strlen(c->id)), key}, iv = {0, ""};
-		int prc = c->ae[0] ? mdb_put(txn, registry.client_ae, &ik, &iv, 0) : 0;
+		MDB_val ck = {registry_index_key(ckey, sizeof ckey, c->class_, c->id, strlen(c->id)), ckey};
+		int prc = want_ae && c->ae[0] ? mdb_put(txn, registry.client_ae, &ik, &iv, 0) : 0;
+		if (prc == 0 && want_class && c->class_[0])
+			prc = mdb_put(txn, registry.client_class, &ck, &iv, 0);
 		wire_free(&c->base);
 		if (prc) {
 			mdb_cursor_close(cur);

@@ -101,6 +101,7 @@ static const store_table tables[] = {
 	{"profiles", &registry.profiles},
 	{"client_uscc", &registry.client_uscc},
 	{"client_ae", &registry.client_ae},
+	{"client_class", &registry.client_class},
 	{"prospects", &registry.prospects},
 	{"import_stage", &registry.import_stage},
 	{"import_meta", &registry.import_meta},

@@ -22,6 +22,8 @@
  *	  profiles         client id -> aedesk.ClientProfile (the 客户基本资料 dossier)
  *	  client_uscc      USCC -> client id (unique)
  *	  client_ae        AE staff id \0 client id -> "" (list by AE without a scan)
+ *	  client_class     class \0 client id -> "" (list by class without a scan; built
+ *	                   at start for a store from before it, registry_index_backfill)
  *	  prospects        prospect id "P000001" -> aedesk.Prospect
  *	  import_stage     import id \0 be64(line) -> aedesk.ImportRow (staged chunks)
  *	  import_meta      import id -> be64(created_ms) (stages older than a day are dropped)
@@ -41,6 +43,7 @@ struct registry {
 	MDB_dbi client_hist, contacts, client_contacts, visits, visit_time, client_visits;
 	MDB_dbi contracts, client_contracts;
 	MDB_dbi profiles, client_uscc, client_ae, prospects, import_stage, import_meta;
+	MDB_dbi client_class;
 	MDB_dbi class_recs, client_recs;
 	int class_recs_auto;     /* registry.class_recommendations = auto (default approve) */
 	uint8_t sk[crypto_sign_SECRETKEYBYTES];
@@ -125,7 +128,9 @@ int registry_client_create(svc_req *r, const char *name, const char *cls, const 
 /* registry_client_index_ae keeps client_ae in step with a client's AE ("" = none). */
 int registry_client_index_ae(svc_req *r, const char *id, const char *old_ae, const char *new_ae);
 
-/* registry_index_backfill: build the issue-3 indexes for an older store (at start). */
+/* registry_client_index_class keeps client_class in step with a client's class. */
+int registry_client_index_class(svc_req *r, const char *id, const char *old_cls, const char *new_cls);
+/* registry_index_backfill: build client_ae and client_class for an older store (at start). */
 int registry_index_backfill(MDB_txn *txn);
 
 /* registry_staff_get: 0 and *out (free with wire_free), or MDB_NOTFOUND. */

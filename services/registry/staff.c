@@ -71,7 +71,7 @@ int registry_bootstrap(svc *s, svc_req *r)
 
 	int brc = registry_index_backfill(r->txn);
 	if (brc) {
-		snprintf(r->message, sizeof r->message, "client_ae index: %s", mdb_strerror(brc));
+		snprintf(r->message, sizeof r->message, "client_ae, client_class indexes: %s", mdb_strerror(brc));
 		return -1;
 	}
 	MDB_stat st;
