@@ -4,7 +4,7 @@
  *
  * SYNOPSIS
  *	aedesk-bench --conf PATH [--runs R] [--quick] [--pg CONNINFO] [--writes-only]
- *	             [--reads-only] [--label TEXT] [--load N]
+ *	             [--reads-only] [--only KEY] [--label TEXT] [--load N]
  *
  * DESCRIPTION
  *	Drives the aedesk services deploy/up started with the config PATH (logged in as
@@ -32,6 +32,8 @@
  *	perf record on a service meanwhile); first it adds clients (16 writers) until the
  *	registry holds --load of them, so that the class-B page is read among realistic
  *	data (a quarter of them class B, as the writes figure leaves them).
+ *	--only KEY measures only that figure of the writes or reads (w.add, w.visit, w.job,
+ *	r.show, r.list, r.job) besides the baselines.
  *
  * DIAGNOSTICS
  *	Exit 0 when it ran (goals not met are reported, not failed), 2 on bad usage, 3
@@ -55,8 +57,8 @@
 static struct {
 	int runs, quick, writes_only, reads_only, n, load;
 	int64_t cap_ns;
-	const char *pg, *label;
-} opt = {1, 0, 0, 0, 2000, 20000, 2000000000ll, NULL, ""};
+	const char *pg, *label, *only;
+} opt = {1, 0, 0, 0, 2000, 20000, 2000000000ll, NULL, "", NULL};
 
 #define BENCH_AE_PASSWORD "bench-pass-2026"
 
@@ -376,7 +378,8 @@ static void run_once(const struct target *t, const struct deployment *d, const c
 		record("r.health.1", "read: health, no store, no token (1)", load_run(t, OP_HEALTH, 1, opt.n, cap));
 	}
 	for (size_t o = 0; o < sizeof ops / sizeof ops[0]; o++) {
-		if ((opt.writes_only && !ops[o].write) || (opt.reads_only && ops[o].write))
+		if ((opt.writes_only && !ops[o].write) || (opt.reads_only && ops[o].write) ||
+		    (opt.only && strcmp(opt.only, ops[o].key) != 0))
 			continue;
 		for (size_t i = 0; i < 3; i++) {
 			keyf(key, sizeof key, ops[o].key, nclients[i]);
@@ -570,7 +573,7 @@ static void goals(void)
 static int usage(void)
 {
 	fprintf(stderr, "usage: aedesk-bench --conf PATH [--runs R] [--quick] [--pg CONNINFO]\n"
-			"                    [--writes-only | --reads-only] [--label TEXT] [--load N]\n"
+			"                    [--writes-only | --reads-only] [--only KEY] [--label TEXT] [--load N]\n"
 			"Drives the services deploy/up started; see bench/run.\n");
 	return 2;
 }
@@ -595,6 +598,8 @@ int main(int argc, char **argv)
 			opt.writes_only = 1;
 		else if (!strcmp(argv[i], "--reads-only"))
 			opt.reads_only = 1;
+		else if (!strcmp(argv[i], "--only") && i + 1 < argc)
+			opt.only = argv[++i];
 		else
 			return usage();
 	}
