@@ -31,7 +31,8 @@
  *	--reads-only measures only the NNG echo baseline and the reads (to profile them:
  *	perf record on a service meanwhile); first it adds clients (16 writers) until the
  *	registry holds --load of them, so that the class-B page is read among realistic
- *	data (a quarter of them class B, as the writes figure leaves them).
+ *	data (a quarter of them class B, as the writes figure leaves them), and waits
+ *	until the services are idle again (the consumers applying those events).
  *	--only KEY measures only that figure of the writes or reads (w.add, w.visit, w.job,
  *	r.show, r.list, r.job) besides the baselines.
  *
@@ -642,6 +643,15 @@ int main(int argc, char **argv)
 			struct result r = load_run(&t, OP_CLIENT_ADD, 16, each, 600000000000ll);
 			if (r.failures)
 				fprintf(stderr, "aedesk-bench: %zu client adds failed\n", r.failures);
+		}
+		/* The consumers apply those events for a while: wait until the services are
+		 * idle (under 5 % of a CPU over 300 ms, at most 60 s), or their work would be
+		 * counted in the reads' CPU/request. */
+		for (int i = 0; i < 200; i++) {
+			int64_t c0 = ctl_cpu_us(&d);
+			usleep(300000);
+			if (ctl_cpu_us(&d) - c0 < 15000)
+				break;
 		}
 	}
 	printf("aedesk-bench%s%s: %d run(s), up to %d requests a client and %.1f s a figure; %ld cpus\n",
