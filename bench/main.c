@@ -24,6 +24,10 @@
  *	              reaches the registry's last_seq
  *	  cold start  aedesk-registry restarted on its (growing) store
  *	  RSS         VmRSS (RssAnon + RssFile) of every service with a pid file in run_dir
+ *	"bench CPU/request" beside the echo, each write and each read is the CPU of
+ *	aedesk-bench itself per request (its closed-loop clients and their NNG threads;
+ *	for the echo its server thread too): on a machine with few CPUs the client side
+ *	competes with the services for them.
  *	Then the table of medians (min–max) over the runs, every figure's ratio to its
  *	baselines, and the goals of issue 10, each met or not.
  *	--writes-only measures only the baselines and the durable writes (bench/run uses
@@ -46,6 +50,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "bench.h"
@@ -344,6 +349,27 @@ static void *bg_writers(void *arg)
 
 /* ---- one run ---- */
 
+/* self_cpu_us: user + system CPU of this process (the closed-loop clients, and the
+ * echo baseline's server thread), in µs. */
+static int64_t self_cpu_us(void)
+{
+	struct rusage u;
+	getrusage(RUSAGE_SELF, &u);
+	return (int64_t)(u.ru_utime.tv_sec + u.ru_stime.tv_sec) * 1000000 + u.ru_utime.tv_usec + u.ru_stime.tv_usec;
+}
+
+/* record_cpu: "LABEL <what> CPU/request" under KEY.SUFFIX, when there were requests. */
+static void record_cpu(const char *key, const char *suffix, const char *label, const char *what, int64_t us,
+    size_t n)
+{
+	char k[80], l[200];
+	if (!n)
+		return;
+	snprintf(k, sizeof k, "%s.%s", key, suffix);
+	snprintf(l, sizeof l, "%s%s CPU/request", label, what);
+	record_value(k, l, "us", (double)us / (double)n);
+}
+
 static void run_once(const struct target *t, const struct deployment *d, const char *dir, size_t envsize)
 {
 	char key[64], label[128];
@@ -357,7 +383,12 @@ static void run_once(const struct target *t, const struct deployment *d, const c
 		int nc = nclients[i];
 		keyf(key, sizeof key, "b.echo", nc);
 		snprintf(label, sizeof label, "baseline NNG echo %zu B (%d)", envsize, nc);
-		record(key, label, base_echo(dir, nc, opt.n, envsize, cap));
+		int64_t self0 = self_cpu_us();
+		struct result r = base_echo(dir, nc, opt.n, envsize, cap);
+		int64_t self = self_cpu_us() - self0;
+		record(key, label, r);
+		/* both ends of the echo are in this process */
+		record_cpu(key, "ccpu", label, " bench", self, r.n);
 	}
 	if (opt.pg && !opt.reads_only) {
 		for (size_t i = 0; i < 3; i++) {
@@ -385,10 +416,12 @@ static void run_once(const struct target *t, const struct deployment *d, const c
 		for (size_t i = 0; i < 3; i++) {
 			keyf(key, sizeof key, ops[o].key, nclients[i]);
 			labelf(label, sizeof label, ops[o].name, nclients[i]);
-			int64_t cpu0 = ctl_cpu_us(d);
+			int64_t cpu0 = ctl_cpu_us(d), self0 = self_cpu_us();
 			struct result r = load_run(t, ops[o].op, nclients[i], opt.n, cap);
-			int64_t cpu = ctl_cpu_us(d) - cpu0;
+			int64_t cpu = ctl_cpu_us(d) - cpu0, self = self_cpu_us() - self0;
 			record(key, label, r);
+			/* The closed-loop clients share the machine's CPUs with the services. */
+			record_cpu(key, "ccpu", label, " bench", self, r.n);
 			/* What a request costs the services, all of them (consumers included):
 			 * unlike a rate, hardly moved by the machine's other load. */
 			if (r.n) {
