@@ -187,6 +187,7 @@ struct svc {
 	} *pend;
 	size_t npend, cappend;
 	_Atomic int64_t last_tick_ms; /* when the tick last committed (UTC ms) */
+	_Atomic int64_t tick_soon_ms; /* svc_tick_at: run the tick at this system time (0: none) */
 	int64_t heartbeat_ms, replay_idle_ms;
 	struct method_stats *stats; /* one per handler */
 	uint64_t allowed_uids[16];
@@ -420,6 +421,23 @@ int svc_failf(svc_req *r, Aedesk__Status st, const char *zh, const char *en, ...
 }
 
 int64_t svc_now(svc *s) { return s->decl->clock ? s->decl->clock(s) : wire_now_ms(); }
+
+void svc_tick_at(svc *s, int64_t at_ms)
+{
+	int64_t sys = wire_now_ms(), when = at_ms - svc_now(s) + sys; /* in the system clock */
+	if (when < sys)
+		when = sys;
+	int64_t cur = atomic_load(&s->tick_soon_ms);
+	while ((cur == 0 || when < cur) && !atomic_compare_exchange_weak(&s->tick_soon_ms, &cur, when))
+		;
+}
+
+/* tick_next: the time of the next tick, the period's or sooner if svc_tick_at asked. */
+static int64_t tick_next(svc *s, int64_t next)
+{
+	int64_t soon = atomic_exchange(&s->tick_soon_ms, 0);
+	return soon && soon < next ? soon : next;
+}
 
 int svc_db_error(svc_req *r, int rc, const char *what)
 {
@@ -2178,7 +2196,8 @@ int svc_main(const struct svc_decl *decl, int argc, char **argv)
 	struct item *items[SVC_MAX_BATCH];
 	int64_t next_hb = 0, next_tick = 0, next_chores = wire_now_ms() + 60000;
 	while (!svc_stop) {
-		size_t n = take_batch(s, items, 100);
+		int64_t wait = s->decl->tick ? next_tick - wire_now_ms() : 100; /* a tick due sooner */
+		size_t n = take_batch(s, items, wait < 0 ? 0 : wait > 100 ? 100 : (int)wait);
 		if (n)
 			run_batch(s, items, n);
 		int64_t now = wire_now_ms();
@@ -2193,9 +2212,9 @@ int svc_main(const struct svc_decl *decl, int argc, char **argv)
 			if (src->need_replay && now - src->answered_ms > quiet)
 				source_redial(s, src, now, 0);
 		}
-		if (s->decl->tick && now >= next_tick) {
+		if (s->decl->tick && (next_tick = tick_next(s, next_tick)) <= now) {
 			run_tick(s);
-			next_tick = now + (s->decl->tick_ms > 0 ? s->decl->tick_ms : 1000);
+			next_tick = tick_next(s, now + (s->decl->tick_ms > 0 ? s->decl->tick_ms : 1000));
 		}
 		if (now >= next_hb) {
 			persist_soft(s);

@@ -119,7 +119,8 @@ struct svc_decl {
 	 * clock. A scheduler hands in a clock tests can move. */
 	int64_t (*clock)(svc *s);
 	/* Optional. tick: run every tick_ms in a write transaction of its own (it may
-	 * emit events; a failure aborts it); for work driven by time, e.g. reminders. */
+	 * emit events; a failure aborts it); for work driven by time, e.g. reminders.
+	 * svc_tick_at runs it sooner. A tick that changes nothing commits nothing. */
 	int (*tick)(svc *s, svc_req *r);
 	int tick_ms;
 	/* Optional. topic: the pub/sub topic of an outbox event (default
@@ -141,6 +142,12 @@ int svc_failf(svc_req *r, Aedesk__Status st, const char *zh, const char *en, ...
     __attribute__((format(printf, 4, 5)));
 /* svc_now: the service's clock (see svc_decl.clock). */
 int64_t svc_now(svc *s);
+/* svc_tick_at: run the tick as soon as the service's clock reaches at_ms (at once if
+ * past), when that is sooner than its period; for a handler or tick that knows when the
+ * next work is due (e.g. the scheduler's next reminder). Meant for the main loop (it
+ * takes effect when the loop next looks, at once after a batch or tick); a spare tick
+ * is harmless, so a transaction that aborts after asking need not undo it. */
+void svc_tick_at(svc *s, int64_t at_ms);
 /* svc_db_error: an LMDB failure inside a handler (MAP_FULL makes the batch be redone). */
 int svc_db_error(svc_req *r, int rc, const char *what);
 /* svc_revoke_tokens ends every token of staff_id issued at or before before_ms, here and

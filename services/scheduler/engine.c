@@ -5,14 +5,18 @@
  * DESCRIPTION
  *	Pending reminders are indexed by be64(due_ms) . id in rem_due, so each tick seeks
  *	to the start of that table and reads only what is due: the cost of a tick does not
- *	grow with the number of reminders held. A tick (svc_decl.tick, its own write
+ *	grow with the number of reminders held. A tick runs when the first key of rem_due
+ *	falls due (svc_tick_at: the tick that fires asks for the next one, and a reminder
+ *	added or moved before it asks for its own time), and at the latest once a second
+ *	(scheduler.tick_max_ms, for the planner's new day). A tick (svc_decl.tick, its own write
  *	transaction) first lets the planner make the calendar reminders of the days that
  *	have come within the horizon, then fires every due reminder (at most
- *	SCHED_FIRE_BATCH a tick; the rest next tick): its notifications go into the inbox,
+ *	SCHED_FIRE_BATCH a tick; the rest at once in the next): its notifications go into the inbox,
  *	the reminder is marked fired and its rem_due key dropped, and a Notification event
  *	is emitted per recipient, published on notify/<staff>/ after the commit. All of it
  *	commits together or not at all, so no kill -9 can make a reminder fire twice or
- *	never (R-REMIND-1).
+ *	never (R-REMIND-1). A tick with nothing due and no new day writes nothing, and
+ *	store_commit then neither writes nor syncs.
  *
  *	The clock (svc_decl.clock) is the system clock plus an offset kept in sched_meta.
  *	Only with scheduler.test_clock = on can SchedulerClockSet move it, and
@@ -98,7 +102,10 @@ int sched_add(svc_req *r, Aedesk__Reminder *rem)
 	uint8_t k[512];
 	MDB_val kv = {due_key(k, sizeof k, rem->due_ms, rem->id), k}, vv = {0, ""};
 	int rc = mdb_put(r->txn, sched.due, &kv, &vv, 0);
-	return rc ? svc_db_error(r, rc, "rem_due") : 0;
+	if (rc)
+		return svc_db_error(r, rc, "rem_due");
+	svc_tick_at(r->svc, rem->due_ms); /* due before the next tick: fire it on time */
+	return 0;
 }
 
 int sched_add_simple(svc_req *r, const char *id, const char *rule, const char *kind, const char *to,
@@ -205,6 +212,8 @@ int sched_move(svc_req *r, const char *id, int64_t due_ms)
 		MDB_val kv = {due_key(k, sizeof k, due_ms, id), k}, vv = {0, ""};
 		if ((rc = mdb_put(r->txn, sched.due, &kv, &vv, 0)) != 0)
 			rc = svc_db_error(r, rc, "rem_due");
+		else
+			svc_tick_at(r->svc, due_ms);
 	}
 	wire_free(&rem->base);
 	return rc;
@@ -231,7 +240,6 @@ static int plan(svc_req *r)
 
 int sched_tick(svc *s, svc_req *r)
 {
-	(void)s;
 	if (plan(r))
 		return -1;
 	MDB_cursor *c;
@@ -264,7 +272,16 @@ int sched_tick(svc *s, svc_req *r)
 		wire_free(rem ? &rem->base : NULL);
 		free(ids[i]);
 	}
-	return fail ? -1 : 0;
+	if (fail)
+		return -1;
+	/* The next tick runs when the next reminder is due (or at once if more are due than
+	 * one tick fires), not a period later. */
+	if ((rc = mdb_cursor_open(r->txn, sched.due, &c)) != 0)
+		return svc_db_error(r, rc, "rem_due");
+	if (mdb_cursor_get(c, &kv, &vv, MDB_FIRST) == 0 && kv.mv_size >= 8)
+		svc_tick_at(s, (int64_t)store_from_be64(kv.mv_data));
+	mdb_cursor_close(c);
+	return 0;
 }
 
 /* Notifications are published under notify/<staff>/; everything else as <service>/<Type>. */
@@ -351,6 +368,7 @@ int sched_open(svc *s, svc_req *r)
 	sched.stage_lead_days = (int)conf_int_or_die(c, "scheduler.stage_lead_days", 1, 0, 30);
 	sched.pay_lead_days = (int)conf_int_or_die(c, "scheduler.pay_lead_days", 3, 0, 60);
 	sched.late_ms = conf_int_or_die(c, "scheduler.late_s", 300, 1, 86400) * 1000;
+	sched.tick_max_ms = (int)conf_int_or_die(c, "scheduler.tick_max_ms", 1000, 100, 3600000);
 	sched.meeting_prep_min = (int)conf_int_or_die(c, "scheduler.meeting_prep_min", 30, 0, 1440);
 	sched.feedback_min = minute_of(c, "scheduler.feedback_time", "10:00");
 	sched.prospect_contacts = (int)conf_int_or_die(c, "scheduler.prospect_contacts", 3, 1, 50);
@@ -443,6 +461,7 @@ int sched_clock_set(svc_req *r, const ProtobufCMessage *in)
 		return -1;
 	sched.offset_ms = offset;
 	r->now_ms = q->now_ms;
+	svc_tick_at(r->svc, q->now_ms); /* what the new time makes due fires at once */
 	return status_reply(r);
 }
 

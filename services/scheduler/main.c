@@ -20,7 +20,7 @@
  *	scheduler.stage_lead_days (1), scheduler.pay_lead_days (3), scheduler.late_s (300),
  *	scheduler.meeting_prep_min (30), scheduler.feedback_time (10:00),
  *	scheduler.prospect_contacts (3), scheduler.plan_time (08:30), scheduler.summary_time (16:00),
- *	scheduler.lang.<staff id> (zh), scheduler.test_clock (off),
+ *	scheduler.lang.<staff id> (zh), scheduler.tick_max_ms (1000), scheduler.test_clock (off),
  *	scheduler.test_clock_start.
  *
  * SECURITY
@@ -99,7 +99,16 @@ static const store_table tables[] = {
 	{NULL, NULL},
 };
 
-static const struct svc_decl decl = {
+/* open_sched: sched_open, then the tick's period from the config (scheduler.tick_max_ms). */
+static struct svc_decl decl;
+static int open_sched(svc *s, svc_req *r)
+{
+	int rc = sched_open(s, r);
+	decl.tick_ms = sched.tick_max_ms;
+	return rc;
+}
+
+static struct svc_decl decl = {
 	.name = "scheduler",
 	.summary = "aedesk-scheduler: reminders fired exactly once, staff inboxes, visit compliance.",
 	.handlers = handlers,
@@ -108,11 +117,11 @@ static const struct svc_decl decl = {
 	.events = events,
 	.nevents = sizeof events / sizeof events[0],
 	.tables = tables,
-	.open = sched_open,
+	.open = open_sched,
 	.close = sched_close,
 	.clock = sched_clock,
 	.tick = sched_tick,
-	.tick_ms = 100,
+	.tick_ms = 1000, /* at most (scheduler.tick_max_ms); sooner when a reminder is due (svc_tick_at) */
 	.topic = sched_topic,
 };
 

@@ -26,8 +26,9 @@
  *	Exactly once (R-REMIND-1): a reminder fires in the tick's write transaction, which
  *	writes its notifications into the inbox, marks it fired, drops its rem_due key and
  *	emits the Notification events, all or nothing. A reminder that is due is fired by
- *	the next tick whenever that is, so one whose time passed while the scheduler was
- *	down fires at start-up, marked late.
+ *	the next tick whenever that is (a tick runs when the first of rem_due falls due:
+ *	svc_tick_at), so one whose time passed while the scheduler was down fires at
+ *	start-up, marked late.
  */
 #ifndef AEDESK_SCHED_H
 #define AEDESK_SCHED_H
@@ -73,6 +74,7 @@ struct sched {
 	int stage_lead_days;     /* R-DEADLINE-1 */
 	int pay_lead_days;       /* R-PAY-1 */
 	int64_t late_ms;         /* fired later than this after its time: marked late */
+	int tick_max_ms;         /* the longest between two ticks (the planner's new day) */
 	int meeting_prep_min;    /* R-MEETING-1: told this many minutes before (30) */
 	int feedback_min;        /* R-FEEDBACK-1: the minute of the placement's first day (10:00) */
 	int prospect_contacts;   /* R-PROSPECT-1: contacts a week (3) */
