@@ -275,11 +275,16 @@ int sched_tick(svc *s, svc_req *r)
 	if (fail)
 		return -1;
 	/* The next tick runs when the next reminder is due (or at once if more are due than
-	 * one tick fires), not a period later. */
+	 * one tick fires), not a period later. A key still due after a tick that was not
+	 * full (it cannot be fired: no reminder behind it) is left to the period rather
+	 * than ticked for in a loop. */
 	if ((rc = mdb_cursor_open(r->txn, sched.due, &c)) != 0)
 		return svc_db_error(r, rc, "rem_due");
-	if (mdb_cursor_get(c, &kv, &vv, MDB_FIRST) == 0 && kv.mv_size >= 8)
-		svc_tick_at(s, (int64_t)store_from_be64(kv.mv_data));
+	if (mdb_cursor_get(c, &kv, &vv, MDB_FIRST) == 0 && kv.mv_size >= 8) {
+		int64_t next = (int64_t)store_from_be64(kv.mv_data);
+		if (next > r->now_ms || n == SCHED_FIRE_BATCH)
+			svc_tick_at(s, next);
+	}
 	mdb_cursor_close(c);
 	return 0;
 }
