@@ -17,6 +17,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "client.h"
 #include "envelope.pb-c.h"
 
 #define BENCH_MAX_RUNS 16
@@ -69,7 +70,7 @@ enum op {
 };
 
 struct target {
-	char registry[512], jobs[512]; /* rep urls */
+	char registry[512], jobs[512], scheduler[512]; /* rep urls */
 	const uint8_t *token; /* admin's, for the registry */
 	size_t token_len;
 	const uint8_t *jobs_token; /* the bench's AE's, for jobs (job open needs AE, AM or AD) */
@@ -82,6 +83,8 @@ struct target {
 /* load_run: `clients` threads each call op up to n times (stopping at cap_ns); returns
  * the figure. */
 struct result load_run(const struct target *t, enum op op, int clients, int n, int64_t cap_ns);
+/* load_one: one request of kind op (the i-th of a client) on c; 0 when answered OK. */
+int load_one(aeclient *c, const struct target *t, enum op op, int i, char *msg, size_t msglen);
 
 /* ---- baselines.c ---- */
 

@@ -102,6 +102,12 @@ static int call_op(aeclient *c, const struct loader *l, int i, char *msg, size_t
 	return rc == 0 && st == AEDESK__STATUS__OK ? 0 : -1;
 }
 
+int load_one(aeclient *c, const struct target *t, enum op op, int i, char *msg, size_t msglen)
+{
+	struct loader l = {.t = t, .op = op, .id = BENCH_MAX_CLIENTS};
+	return call_op(c, &l, i, msg, msglen);
+}
+
 static int op_on_jobs(enum op op) { return op == OP_JOB_OPEN || op == OP_JOB_GET; }
 
 static void *loader_main(void *arg)

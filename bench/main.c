@@ -4,7 +4,8 @@
  *
  * SYNOPSIS
  *	aedesk-bench --conf PATH [--runs R] [--quick] [--pg CONNINFO] [--writes-only]
- *	             [--reads-only] [--only KEY] [--label TEXT] [--load N]
+ *	             [--reads-only] [--only KEY] [--label TEXT] [--load N] [--sched N[,N...]]
+ *	             [--sched-fire F] [--sched-spread S]
  *
  * DESCRIPTION
  *	Drives the aedesk services deploy/up started with the config PATH (logged in as
@@ -17,8 +18,14 @@
  *	  writes      client add, visit log (registry), job open (jobs): durable
  *	  reads       client show, a page of a filtered client list, job show
  *	  propagation a client added in the registry until aedesk-jobs has applied it
- *	              (its cursor in Health reaches the registry's last_seq), idle and
- *	              under a load of 8 writers
+ *	              (its cursor in Health reaches the registry's last_seq), and a job
+ *	              opened in aedesk-jobs until aedesk-scheduler has applied it (its
+ *	              "jobs" cursor reaches jobs' last_seq): each idle and under a load
+ *	              of 8 writers
+ *	  firing      (--sched N,...) the scheduler's reminder firing delay with N
+ *	              reminders pending, by aedesk-sched-delay (its own temp services;
+ *	              bench/sched_delay.c): due -> notification written, and due ->
+ *	              published (received by a subscriber), p50/p99/p99.9 and max
  *	  replay      aedesk-jobs stopped, N clients added, aedesk-jobs started: cold
  *	              start (exec to first Health answer) and events/s until its cursor
  *	              reaches the registry's last_seq
@@ -31,7 +38,9 @@
  *	Then the table of medians (min–max) over the runs, every figure's ratio to its
  *	baselines, and the goals of issue 10, each met or not.
  *	--writes-only measures only the baselines and the durable writes (bench/run uses
- *	it for the "group commit off" deployment, rep_workers = 1).
+ *	it for the "group commit off" deployment, rep_workers = 1). --sched-fire F and
+ *	--sched-spread S: F reminders fall due over S seconds in each firing figure
+ *	(default 1000 over 10 s; --quick 500 over 5 s).
  *	--reads-only measures only the NNG echo baseline and the reads (to profile them:
  *	perf record on a service meanwhile); first it adds clients (16 writers) until the
  *	registry holds --load of them, so that the class-B page is read among realistic
@@ -64,7 +73,9 @@ static struct {
 	int runs, quick, writes_only, reads_only, n, load;
 	int64_t cap_ns;
 	const char *pg, *label, *only;
-} opt = {1, 0, 0, 0, 2000, 20000, 2000000000ll, NULL, "", NULL};
+	const char *sched; /* pending counts of the firing figures, "100000,1000000" */
+	int sched_fire, sched_spread;
+} opt = {1, 0, 0, 0, 2000, 20000, 2000000000ll, NULL, "", NULL, NULL, 0, 0};
 
 #define BENCH_AE_PASSWORD "bench-pass-2026"
 
@@ -175,6 +186,7 @@ static int setup(const conf *c, struct target *t, aeclient **out, size_t *envsiz
 	char err[1200], pw[256] = "", msg[512], name[96];
 	conf_endpoint(c, "registry", "rep", t->registry, sizeof t->registry);
 	conf_endpoint(c, "jobs", "rep", t->jobs, sizeof t->jobs);
+	conf_endpoint(c, "scheduler", "rep", t->scheduler, sizeof t->scheduler);
 	FILE *f = fopen(conf_get(c, "admin_password_file", ""), "r");
 	if (!f || !fgets(pw, sizeof pw, f)) {
 		fprintf(stderr, "aedesk-bench: cannot read admin_password_file\n");
@@ -258,7 +270,7 @@ static int setup(const conf *c, struct target *t, aeclient **out, size_t *envsiz
 	return 0;
 }
 
-/* ---- propagation: registry commit -> applied by aedesk-jobs ---- */
+/* ---- propagation: a commit in one service -> applied by a consumer ---- */
 
 static uint64_t last_seq_of(const char *url)
 {
@@ -270,35 +282,49 @@ static uint64_t last_seq_of(const char *url)
 	return s;
 }
 
+/* A path of events: writes of op go to the service `source` (rep url src); the
+ * consumer (rep url dst) applies its events. */
+struct path {
+	enum op op;
+	const char *source, *src, *dst;
+};
+
 /*
- * propagation: k times, add a client (one writer), then ask the registry for its
- * last_seq S (>= the event of our add) and poll aedesk-jobs' Health until its
- * registry cursor reaches S. The latency runs from the add's reply (the commit is
- * done by then) to the Health answer showing it applied, so it includes one Health
- * round trip to the registry (~0.1 ms): an upper bound.
+ * propagation: k times, make one write of p->op (one writer), then ask the source for
+ * its last_seq S (>= the event of our write) and poll the consumer's Health until its
+ * cursor for the source reaches S. The latency runs from the write's reply (the commit
+ * is done by then) to the Health answer showing it applied, so it includes one Health
+ * round trip to the source (~0.1 ms): an upper bound.
  */
-static struct result propagation(const struct target *t, int k)
+static struct result propagation(const struct target *t, const struct path *p, int k)
 {
 	char err[256], msg[512], name[96];
-	aeclient *c = aeclient_open(t->registry, 10000, err, sizeof err);
-	aeclient *rh = aeclient_open(t->registry, 10000, err, sizeof err);
-	aeclient *jh = aeclient_open(t->jobs, 10000, err, sizeof err);
+	aeclient *c = aeclient_open(p->src, 10000, err, sizeof err);
+	aeclient *rh = aeclient_open(p->src, 10000, err, sizeof err);
+	aeclient *jh = aeclient_open(p->dst, 10000, err, sizeof err);
 	int64_t *lat = calloc((size_t)k, sizeof *lat);
 	size_t done = 0, fail = 0;
 	if (!c || !rh || !jh) {
 		fprintf(stderr, "aedesk-bench: propagation: %s\n", err);
 		fail = 1;
 		k = 0;
-	} else
+	} else if (p->op == OP_JOB_OPEN)
+		aeclient_set_token(c, t->jobs_token, t->jobs_token_len);
+	else
 		aeclient_set_token(c, t->token, t->token_len);
 	Aedesk__HealthRequest hq = AEDESK__HEALTH_REQUEST__INIT;
 	int64_t t0 = bench_now_ns();
 	for (int i = 0; i < k; i++) {
-		Aedesk__ClientAddRequest aq = AEDESK__CLIENT_ADD_REQUEST__INIT;
-		snprintf(name, sizeof name, "压测传播客户 %d-%lld", i, (long long)bench_now_ns());
-		aq.name = name;
-		aq.class_ = "D";
-		if (call(c, &aq.base, &aedesk__client_reply__descriptor, NULL, msg, sizeof msg)) {
+		int rc;
+		if (p->op == OP_CLIENT_ADD) {
+			Aedesk__ClientAddRequest aq = AEDESK__CLIENT_ADD_REQUEST__INIT;
+			snprintf(name, sizeof name, "压测传播客户 %d-%lld", i, (long long)bench_now_ns());
+			aq.name = name;
+			aq.class_ = "D";
+			rc = call(c, &aq.base, &aedesk__client_reply__descriptor, NULL, msg, sizeof msg);
+		} else
+			rc = load_one(c, t, p->op, i, msg, sizeof msg);
+		if (rc) {
 			fail++;
 			continue;
 		}
@@ -313,7 +339,7 @@ static struct result propagation(const struct target *t, int k)
 		int ok = 0;
 		while (bench_now_ns() - ts < 5000000000ll) {
 			if (call(jh, &hq.base, &aedesk__health__descriptor, (ProtobufCMessage **)&h, msg, sizeof msg) == 0) {
-				ok = ctl_cursor(h, "registry") >= want;
+				ok = ctl_cursor(h, p->source) >= want;
 				wire_free(&h->base);
 				if (ok)
 					break;
@@ -345,6 +371,67 @@ static void *bg_writers(void *arg)
 	struct bg *b = arg;
 	b->r = load_run(b->t, OP_VISIT_LOG, 8, 1000000, opt.quick ? 1500000000ll : 4000000000ll);
 	return NULL;
+}
+
+/* ---- reminder firing: aedesk-sched-delay with N reminders pending ---- */
+
+/*
+ * firing runs aedesk-sched-delay (next to this program) with `pending` reminders held,
+ * opt.sched_fire of them falling due over opt.sched_spread seconds, shows its lines and
+ * records its RESULT: the delays due -> written and due -> published (ms in its line,
+ * µs here like every latency), the largest published one, and the scheduler's start.
+ */
+static void firing(long pending)
+{
+	char exe[1024], cmd[1200], line[512], key[64], label[128];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	if (n <= 0)
+		return;
+	exe[n] = 0;
+	char *slash = strrchr(exe, '/');
+	if (slash)
+		*slash = 0;
+	snprintf(cmd, sizeof cmd, "'%s/aedesk-sched-delay' %ld %d %d 2>&1", exe, pending, opt.sched_fire, opt.sched_spread);
+	fflush(stdout);
+	FILE *f = popen(cmd, "r");
+	if (!f) {
+		printf("  !! cannot run %s\n", cmd);
+		return;
+	}
+	unsigned long long held = 0;
+	size_t fired = 0, np = 0;
+	double start_s = 0, w[4] = {0}, p[4] = {0};
+	int got = 0;
+	while (fgets(line, sizeof line, f)) {
+		if (sscanf(line, "RESULT %llu %zu %lf %lf %lf %lf %lf %zu %lf %lf %lf %lf", &held, &fired, &start_s, &w[0],
+		        &w[1], &w[2], &w[3], &np, &p[0], &p[1], &p[2], &p[3]) == 12)
+			got = 1;
+		else
+			printf("  | %s", line);
+	}
+	int rc = pclose(f);
+	if (!got || rc != 0) {
+		printf("  !! aedesk-sched-delay %ld: %s\n", pending, got ? "reported a reminder fired twice, never or early" : "no result");
+		if (!got)
+			return;
+	}
+	struct result r = {.n = fired};
+	r.p50 = w[0] * 1000, r.p99 = w[1] * 1000, r.p999 = w[2] * 1000;
+	snprintf(key, sizeof key, "f.w.%ld", pending);
+	snprintf(label, sizeof label, "firing, %ld pending: due -> written", pending);
+	record(key, label, r);
+	if (np) {
+		r = (struct result){.n = np, .p50 = p[0] * 1000, .p99 = p[1] * 1000, .p999 = p[2] * 1000};
+		snprintf(key, sizeof key, "f.p.%ld", pending);
+		snprintf(label, sizeof label, "firing, %ld pending: due -> published", pending);
+		record(key, label, r);
+		snprintf(key, sizeof key, "f.max.%ld", pending);
+		snprintf(label, sizeof label, "firing, %ld pending: max due -> published", pending);
+		record_value(key, label, "ms", p[3]);
+	}
+	snprintf(key, sizeof key, "f.start.%ld", pending);
+	snprintf(label, sizeof label, "start aedesk-scheduler, %llu reminders", held);
+	record_value(key, label, "ms", start_s * 1000);
 }
 
 /* ---- one run ---- */
@@ -436,15 +523,23 @@ static void run_once(const struct target *t, const struct deployment *d, const c
 	if (opt.writes_only || opt.reads_only)
 		return;
 
-	printf("event propagation registry -> jobs\n");
+	printf("event propagation registry -> jobs, jobs -> scheduler\n");
 	int k = opt.quick ? 100 : 400;
-	record("p.idle", "propagation, idle (1 writer)", propagation(t, k));
-	struct bg b = {.t = t};
-	pthread_t th;
-	pthread_create(&th, NULL, bg_writers, &b);
-	usleep(200000);
-	record("p.load", "propagation under 8 visit-log writers", propagation(t, k / 2));
-	pthread_join(th, NULL);
+	const struct path rj = {OP_CLIENT_ADD, "registry", t->registry, t->jobs};
+	const struct path js = {OP_JOB_OPEN, "jobs", t->jobs, t->scheduler};
+	record("p.idle", "propagation, idle (1 writer)", propagation(t, &rj, k));
+	record("p.js.idle", "propagation jobs -> scheduler, idle", propagation(t, &js, k));
+	for (int i = 0; i < 2; i++) {
+		struct bg b = {.t = t};
+		pthread_t th;
+		pthread_create(&th, NULL, bg_writers, &b);
+		usleep(200000);
+		if (i == 0)
+			record("p.load", "propagation under 8 visit-log writers", propagation(t, &rj, k / 2));
+		else
+			record("p.js.load", "propagation jobs -> scheduler, 8 writers", propagation(t, &js, k / 2));
+		pthread_join(th, NULL);
+	}
 
 	printf("replay, cold start, memory\n");
 	if (ctl_stop(d, "jobs") != 0) {
@@ -509,6 +604,12 @@ static void run_once(const struct target *t, const struct deployment *d, const c
 		snprintf(label, sizeof label, "  of which anonymous (heap, stacks)");
 		record_value(key, label, "MiB", (double)anon / 1024);
 	}
+	if (opt.sched) {
+		printf("reminder firing delay (aedesk-sched-delay: its own registry, jobs, status, scheduler)\n");
+		for (const char *p = opt.sched; *p; p += strcspn(p, ","), p += *p == ',')
+			if (atol(p) > 0)
+				firing(atol(p));
+	}
 }
 
 /* ---- ratios and goals ---- */
@@ -572,8 +673,10 @@ static void goals(void)
 			}
 		}
 	static const char *const prop[][2] = {{"p.idle", "propagation p99 < 5 ms (idle)"},
-	    {"p.load", "propagation p99 < 5 ms (8 writers)"}};
-	for (size_t i = 0; i < 2; i++)
+	    {"p.load", "propagation p99 < 5 ms (8 writers)"},
+	    {"p.js.idle", "propagation jobs -> scheduler p99 < 5 ms (idle)"},
+	    {"p.js.load", "propagation jobs -> scheduler p99 < 5 ms (8 writers)"}};
+	for (size_t i = 0; i < sizeof prop / sizeof prop[0]; i++)
 		if (fig_runs(prop[i][0])) {
 			double p99 = fig_median(prop[i][0], '9');
 			snprintf(detail, sizeof detail, "p50 %.0f us, p99 %.0f us", fig_median(prop[i][0], '5'), p99);
@@ -592,6 +695,26 @@ static void goals(void)
 			snprintf(detail, sizeof detail, "%.1f ms", v);
 			goal(cold[i][1], v < 200, detail);
 		}
+	if (opt.sched) {
+		/* the goal is at 1,000,000 pending; --quick measures fewer and says so */
+		long most = 0;
+		for (const char *p = opt.sched; *p; p += strcspn(p, ","), p += *p == ',')
+			if (atol(p) > most)
+				most = atol(p);
+		snprintf(a, sizeof a, "f.p.%ld", most);
+		if (!fig_runs(a))
+			snprintf(a, sizeof a, "f.w.%ld", most);
+		if (fig_runs(a)) {
+			double p99 = fig_median(a, '9') / 1000;
+			if (most == 1000000)
+				snprintf(what, sizeof what, "reminder firing delay p99 < 100 ms, 1,000,000 pending");
+			else
+				snprintf(what, sizeof what, "firing delay p99 < 100 ms, %ld pending (goal: 1,000,000)", most);
+			snprintf(detail, sizeof detail, "due -> %s: p50 %.1f ms, p99 %.1f ms", a[2] == 'p' ? "published" : "written",
+			    fig_median(a, '5') / 1000, p99);
+			goal(what, p99 < 100, detail);
+		}
+	}
 	static const char *const mem[] = {"registry", "jobs", "status"};
 	for (size_t i = 0; i < 3; i++) {
 		snprintf(a, sizeof a, "m.%s", mem[i]);
@@ -608,6 +731,7 @@ static int usage(void)
 {
 	fprintf(stderr, "usage: aedesk-bench --conf PATH [--runs R] [--quick] [--pg CONNINFO]\n"
 			"                    [--writes-only | --reads-only] [--only KEY] [--label TEXT] [--load N]\n"
+			"                    [--sched N[,N...]] [--sched-fire F] [--sched-spread S]\n"
 			"Drives the services deploy/up started; see bench/run.\n");
 	return 2;
 }
@@ -628,6 +752,12 @@ int main(int argc, char **argv)
 			opt.load = atoi(argv[++i]);
 		else if (!strcmp(argv[i], "--quick"))
 			opt.quick = 1;
+		else if (!strcmp(argv[i], "--sched") && i + 1 < argc)
+			opt.sched = argv[++i];
+		else if (!strcmp(argv[i], "--sched-fire") && i + 1 < argc)
+			opt.sched_fire = atoi(argv[++i]);
+		else if (!strcmp(argv[i], "--sched-spread") && i + 1 < argc)
+			opt.sched_spread = atoi(argv[++i]);
 		else if (!strcmp(argv[i], "--writes-only"))
 			opt.writes_only = 1;
 		else if (!strcmp(argv[i], "--reads-only"))
@@ -637,7 +767,12 @@ int main(int argc, char **argv)
 		else
 			return usage();
 	}
-	if (!path || opt.runs < 1 || opt.runs > BENCH_MAX_RUNS || opt.load < 64 || (opt.writes_only && opt.reads_only))
+	if (!opt.sched_fire)
+		opt.sched_fire = opt.quick ? 500 : 1000;
+	if (!opt.sched_spread)
+		opt.sched_spread = opt.quick ? 5 : 10;
+	if (!path || opt.runs < 1 || opt.runs > BENCH_MAX_RUNS || opt.load < 64 || (opt.writes_only && opt.reads_only) ||
+	    opt.sched_fire < 1 || opt.sched_spread < 1)
 		return usage();
 	if (opt.quick) {
 		opt.n = 1000;

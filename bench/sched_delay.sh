@@ -3,11 +3,12 @@
 #
 # Usage: bench/sched_delay.sh [PENDING...]      (default: 100000 1000000)
 #   Builds the plain (optimised) build in ./build and runs build/bin/aedesk-sched-delay
-#   once per PENDING: the real aedesk-scheduler (with registry and jobs) in a temp
-#   AEDESK_HOME, PENDING reminders written into its store before it starts, 2,000 of
-#   them due one after another over 20 s; prints how long it took to start and
-#   p50/p99/max of (notification at_ms - reminder due_ms). See bench/sched_delay.c.
-#   Not a CI test.
+#   once per PENDING: the real aedesk-scheduler (with registry, jobs and status) in a
+#   temp AEDESK_HOME, PENDING reminders written into its store before it starts, 2,000
+#   of them due one after another over 20 s; prints how long it took to start and
+#   p50/p99/max of due -> notification written and due -> published (received by a
+#   subscriber). See bench/sched_delay.c. bench/run runs the same program for its
+#   firing figures and goal. Not a CI test.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd -P)
 cmake -S "$root" -B "$root/build" >/dev/null
