@@ -286,10 +286,58 @@ static int walk_all(MDB_env *env, uint64_t *records)
 	return rc == MDB_NOTFOUND ? 0 : rc;
 }
 
+/* fingerprint: what a clean stop records of data.mdb; any later write changes it (mtime). */
+static int fingerprint(const char *dir, char *buf, size_t len)
+{
+	char path[1100];
+	struct stat st;
+	snprintf(path, sizeof path, "%s/data.mdb", dir);
+	if (stat(path, &st) != 0)
+		return -1;
+	snprintf(buf, len, "aedesk clean stop v1 dev=%llu ino=%llu size=%lld mtime=%lld.%09ld\n",
+	    (unsigned long long)st.st_dev, (unsigned long long)st.st_ino, (long long)st.st_size,
+	    (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
+	return 0;
+}
+
+void store_mark_clean(const char *dir)
+{
+	char fp[256], path[1100], tmp[1120];
+	if (fingerprint(dir, fp, sizeof fp) != 0)
+		return;
+	snprintf(path, sizeof path, "%s/%s", dir, STORE_CLEAN_MARK);
+	snprintf(tmp, sizeof tmp, "%s.tmp", path);
+	FILE *f = fopen(tmp, "w");
+	if (!f)
+		return;
+	int ok = fputs(fp, f) >= 0;
+	ok &= fclose(f) == 0;
+	if (!ok || rename(tmp, path) != 0)
+		unlink(tmp); /* no marker: the next start checks */
+}
+
+/* clean_mark_matches consumes the marker: 1 when it names data.mdb as it is now. */
+static int clean_mark_matches(const char *dir)
+{
+	char path[1100], fp[256], got[256] = "";
+	snprintf(path, sizeof path, "%s/%s", dir, STORE_CLEAN_MARK);
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return 0;
+	size_t n = fread(got, 1, sizeof got - 1, f);
+	got[n] = 0;
+	fclose(f);
+	if (unlink(path) != 0)
+		return 0; /* it could outlive this start: do not trust it */
+	return fingerprint(dir, fp, sizeof fp) == 0 && strcmp(fp, got) == 0;
+}
+
 int store_check(const char *dir, char *err, size_t errlen)
 {
 	char path[1100];
 	snprintf(path, sizeof path, "%s/data.mdb", dir);
+	if (clean_mark_matches(dir))
+		return 1; /* stopped cleanly, not written since: skip the walk */
 	if (access(path, F_OK) != 0)
 		return 0; /* a new store */
 	int fd[2];

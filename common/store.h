@@ -49,8 +49,15 @@ void store_close(store *s);
  * (a damaged page can crash LMDB, which keeps no checksums), before the service opens
  * it: 0 when the walk completed (or there is no store yet), else -1 with what went
  * wrong in err. A sequential read of the file.
+ * Skipped (returns 1) when the last stop was clean: store_mark_clean, called after
+ * store_close at a clean stop, leaves dir/STORE_CLEAN_MARK naming data.mdb's device,
+ * inode, size and mtime. store_check removes the marker whatever it finds, so a
+ * crash of the run that follows (or any write to the file since: another mtime)
+ * means a full check at the next start.
  */
+#define STORE_CLEAN_MARK "clean-stop"
 int store_check(const char *dir, char *err, size_t errlen);
+void store_mark_clean(const char *dir);
 MDB_env *store_env(store *s);
 const char *store_dir(store *s);
 

@@ -58,7 +58,7 @@
 
 #define SVC_MAX_BATCH 256
 #define SVC_MAX_QUEUED_EVENTS 20000
-#define SVC_REPLAY_BATCH 1000
+#define SVC_REPLAY_BATCH 4096 /* a page; also bounded by SVC_REPLAY_BYTES */
 #define SVC_PUB_BATCH_BYTES (256u << 10)
 #define SVC_REPLAY_BYTES (8u << 20)
 #define SVC_REQID_TTL_MS (24ll * 3600 * 1000)
@@ -2073,8 +2073,15 @@ static void open_store(svc *s)
 	const char *check = conf_get(s->conf, "store_check", "on");
 	if (strcmp(check, "on") != 0 && strcmp(check, "off") != 0)
 		log_fatal("%s: store_check must be on or off, not \"%s\"", conf_path(s->conf), check);
-	if (strcmp(check, "on") == 0 && store_check(dir, err, sizeof err) != 0)
+	int checked = strcmp(check, "on") == 0 ? store_check(dir, err, sizeof err) : 2;
+	if (checked < 0)
 		log_fatal("%s", err);
+	if (checked == 2) {
+		char mark[1100];
+		snprintf(mark, sizeof mark, "%s/%s", dir, STORE_CLEAN_MARK);
+		unlink(mark);
+	}
+	log_info("store check: %s", checked == 0 ? "every record read" : checked == 1 ? "skipped (clean stop, file unchanged since)" : "off");
 	size_t map = (size_t)conf_int_or_die(s->conf, "map_mb", 64, 1, 1 << 20) << 20;
 	if (store_open(&s->store, dir, t, map, err, sizeof err) != 0)
 		log_fatal("%s", err);
@@ -2263,7 +2270,10 @@ int svc_main(const struct svc_decl *decl, int argc, char **argv)
 	if (decl->close)
 		decl->close(s);
 	store_sync(s->store); /* the last lazy commits too */
+	char dir[1024];
+	snprintf(dir, sizeof dir, "%s", store_dir(s->store));
 	store_close(s->store);
+	store_mark_clean(dir); /* the next start may skip store_check */
 	conf_free(s->conf);
 	free(s->workers);
 	free(s->src);

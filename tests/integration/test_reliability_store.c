@@ -287,9 +287,76 @@ TEST(test_a_full_disk_refuses_writes_clearly_and_recovers_when_space_returns)
 	CHECK_INT(h_teardown(&h), 0);
 }
 
+/* store_log_says: the registry's log (harness) names what its last start's store check did. */
+static int store_log_says(harness *h, const char *what)
+{
+	char path[450], *lg = malloc(1 << 20);
+	snprintf(path, sizeof path, "%s/registry.log", h->home);
+	int found = 0;
+	if (lg && h_read_file(path, lg, 1 << 20) == 0) {
+		char *last = NULL, *p = lg;
+		while ((p = strstr(p, "store check: ")) != NULL)
+			last = p++;
+		found = last && strncmp(last + 13, what, strlen(what)) == 0;
+	}
+	free(lg);
+	return found;
+}
+
+/*
+ * store_check skips its walk after a clean stop (a marker naming data.mdb's inode, size
+ * and mtime), and only then: after a kill -9, or when the file was written after the
+ * clean stop, it reads every record again and refuses a damaged store.
+ */
+TEST(test_store_check_is_skipped_only_after_a_clean_stop_of_an_unchanged_store)
+{
+	harness h;
+	CHECK(h_setup(&h, "cleanstop") == 0);
+	CHECK(h_start(&h, "registry") == 0);
+	CHECK(h_login_admin(&h) == 0);
+	CHECK_INT(add_clients(&h, "干净停止", 0, 50, NULL, 0), 50);
+	char dir[400], data[450], mark[460];
+	snprintf(dir, sizeof dir, "%s/data/registry", h.home);
+	snprintf(data, sizeof data, "%s/data.mdb", dir);
+	snprintf(mark, sizeof mark, "%s/clean-stop", dir);
+
+	/* A clean stop leaves the marker; the next start skips the walk and consumes it. */
+	CHECK_INT(h_stop(&h, "registry"), 0);
+	CHECK(access(mark, F_OK) == 0);
+	CHECK(h_start(&h, "registry") == 0);
+	CHECK(store_log_says(&h, "skipped"));
+	CHECK(access(mark, F_OK) != 0);
+	CHECK_INT(count_clients(&h, "干净停止"), 50);
+
+	/* kill -9: no marker, so the next start reads every record. */
+	CHECK_INT(add_clients(&h, "干净停止", 50, 10, NULL, 0), 10);
+	h_kill9(&h, "registry");
+	CHECK(access(mark, F_OK) != 0);
+	CHECK(h_start(&h, "registry") == 0);
+	CHECK(store_log_says(&h, "every record read"));
+	CHECK_INT(count_clients(&h, "干净停止"), 60);
+
+	/* A marker that no longer names the file (written after the clean stop: a restore,
+	 * a tool, damage) is not trusted: the walk runs and refuses the damaged store. */
+	CHECK_INT(h_stop(&h, "registry"), 0);
+	CHECK(access(mark, F_OK) == 0);
+	struct stat st;
+	CHECK(stat(data, &st) == 0);
+	h_sleep_ms(20); /* another mtime even on a coarse clock */
+	for (off_t off = 2 * 4096 + 1000; off + 64 < st.st_size; off += 4096)
+		CHECK(scribble(data, off, 64) == 0);
+	char log[8192];
+	int rc = run_registry(&h, 3000, log, sizeof log);
+	CHECK(rc > 0);
+	CHECK(h_contains(log, "the store is damaged"));
+	CHECK(access(mark, F_OK) != 0);
+	CHECK_INT(h_teardown(&h), 0);
+}
+
 int main(void)
 {
 	RUN(test_a_corrupted_store_is_refused_at_start_or_caught_by_the_integrity_walk);
 	RUN(test_a_full_disk_refuses_writes_clearly_and_recovers_when_space_returns);
+	RUN(test_store_check_is_skipped_only_after_a_clean_stop_of_an_unchanged_store);
 	return check_summary();
 }
