@@ -11,6 +11,7 @@
 #include "store.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -307,11 +308,12 @@ void store_mark_clean(const char *dir)
 		return;
 	snprintf(path, sizeof path, "%s/%s", dir, STORE_CLEAN_MARK);
 	snprintf(tmp, sizeof tmp, "%s.tmp", path);
-	FILE *f = fopen(tmp, "w");
-	if (!f)
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0)
 		return;
-	int ok = fputs(fp, f) >= 0;
-	ok &= fclose(f) == 0;
+	size_t n = strlen(fp);
+	int ok = write(fd, fp, n) == (ssize_t)n;
+	ok &= close(fd) == 0;
 	if (!ok || rename(tmp, path) != 0)
 		unlink(tmp); /* no marker: the next start checks */
 }

@@ -572,8 +572,9 @@ int registry_client_list(svc_req *r, const ProtobufCMessage *in)
 
 /*
  * registry_index_backfill builds client_ae and client_class for a store from before
- * the index existed (run at start; each is built when it has no rows, a no-op when
- * there are no clients; a client always has a class, so client_class has rows
+ * the indexes existed (run at start). client_ae once: reg_meta "client_ae_built"
+ * records that it ran, so a store whose clients have no AE is not read through at every
+ * start; client_class when it has no rows (a client always has a class, so it has rows
  * whenever there are clients).
  */
 int registry_index_backfill(MDB_txn *txn)
@@ -581,7 +582,13 @@ int registry_index_backfill(MDB_txn *txn)
 	MDB_stat st, cst;
 	if (mdb_stat(txn, registry.client_ae, &st) != 0 || mdb_stat(txn, registry.client_class, &cst) != 0)
 		return 0;
-	int want_ae = st.ms_entries == 0, want_class = cst.ms_entries == 0;
+	int built = store_get_u64(txn, registry.meta, "client_ae_built", 0) != 0;
+	int want_ae = !built && st.ms_entries == 0, want_class = cst.ms_entries == 0;
+	if (!built && !want_ae) {
+		int prc = store_put_u64(txn, registry.meta, "client_ae_built", 1);
+		if (prc)
+			return prc;
+	}
 	if (!want_ae && !want_class)
 		return 0;
 	MDB_cursor *cur;
@@ -606,5 +613,7 @@ int registry_index_backfill(MDB_txn *txn)
 		}
 	}
 	mdb_cursor_close(cur);
-	return rc == MDB_NOTFOUND ? 0 : rc;
+	if (rc != MDB_NOTFOUND)
+		return rc;
+	return want_ae ? store_put_u64(txn, registry.meta, "client_ae_built", 1) : 0;
 }
