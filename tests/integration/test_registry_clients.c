@@ -9,6 +9,7 @@
 #include "check.h"
 #include "harness.h"
 #include "registry.pb-c.h"
+#include "store.h"
 #include "wire.h"
 
 /*
@@ -274,11 +275,57 @@ TEST(test_client_list_finds_any_part_of_the_name_and_pages)
 	CHECK_INT(h_teardown(&h), 0);
 }
 
+/* reg_flag: reg_meta "client_ae_built" of the stopped registry's store; with clear, the
+ * flag and the client_ae index are removed (a store from before the index). -1 on error. */
+static int reg_flag(harness *h, int clear)
+{
+	MDB_dbi meta, idx;
+	store_table t[] = {{"reg_meta", &meta}, {"client_ae", &idx}, {NULL, NULL}};
+	char dir[400], err[512];
+	snprintf(dir, sizeof dir, "%s/data/registry", h->home);
+	store *s;
+	if (store_open(&s, dir, t, 0, err, sizeof err) != 0)
+		return -1;
+	MDB_txn *txn;
+	int v = -1;
+	if (store_write_begin(s, &txn) == 0) {
+		v = (int)store_get_u64(txn, meta, "client_ae_built", 0);
+		MDB_val k = {strlen("client_ae_built"), (void *)"client_ae_built"};
+		if (clear && (mdb_drop(txn, idx, 0) != 0 || mdb_del(txn, meta, &k, NULL) != 0))
+			v = -1;
+		if (store_commit(s, txn) != 0)
+			v = -1;
+	}
+	store_close(s);
+	return v;
+}
+
+/* The client_ae index (clients by AE) is built from the clients at start only once: for a
+ * store from before it, not at every start of a store whose clients have no AE. */
+TEST(test_the_client_ae_index_is_built_once_for_a_store_from_before_it)
+{
+	harness h;
+	CHECK(agency(&h, "aeindex") == 0);
+	char out[8192];
+	CHECK_INT(h_cli(&h, NULL, out, sizeof out, "client", "add", "--name", "无人负责的客户", NULL), 0);
+	CHECK_INT(h_stop(&h, "registry"), 0);
+	CHECK_INT(reg_flag(&h, 0), 1); /* built (empty) at the first start, and recorded */
+	/* A store from before the index: no flag, no index, clients with an AE. */
+	CHECK_INT(reg_flag(&h, 1), 1);
+	CHECK(h_start(&h, "registry") == 0);
+	CHECK_INT(h_cli(&h, NULL, out, sizeof out, "client", "list", "--ae", "sun.ae", NULL), 0);
+	CHECK(h_contains(out, "C000001") && !h_contains(out, "无人负责"));
+	CHECK_INT(h_stop(&h, "registry"), 0);
+	CHECK_INT(reg_flag(&h, 0), 1);
+	CHECK_INT(h_teardown(&h), 0);
+}
+
 int main(void)
 {
 	RUN(test_contact_personal_fields_only_for_the_team_and_their_managers_R_PRIVACY_1);
 	RUN(test_class_override_needs_am_or_above_and_a_reason_and_is_in_history_R_CLASS_1);
 	RUN(test_every_change_is_an_event_a_consumer_replays_into_a_projection);
 	RUN(test_client_list_finds_any_part_of_the_name_and_pages);
+	RUN(test_the_client_ae_index_is_built_once_for_a_store_from_before_it);
 	return check_summary();
 }
