@@ -58,7 +58,7 @@
 
 #define SVC_MAX_BATCH 256
 #define SVC_MAX_QUEUED_EVENTS 20000
-#define SVC_REPLAY_BATCH 4096 /* a page; also bounded by SVC_REPLAY_BYTES */
+#define SVC_REPLAY_BATCH 1000
 #define SVC_PUB_BATCH_BYTES (256u << 10)
 #define SVC_REPLAY_BYTES (8u << 20)
 #define SVC_REQID_TTL_MS (24ll * 3600 * 1000)

@@ -151,7 +151,7 @@ TEST(test_consumer_frozen_during_a_flood_applies_every_event_once_after_it_resum
 	CHECK_INT(last, base + (uint64_t)acked);
 
 	/* Resume; during the catch-up, kill -9 it and start it again. The catch-up applies
-	 * whole replay pages (up to 4,096 events) and can finish between two looks, so the kill
+	 * whole replay pages (1,000 events) and can finish between two looks, so the kill
 	 * comes at the first sign of progress; if it had caught up already, it is killed
 	 * then and must not apply anything twice after its restart either. */
 	double t1 = now_s();
