@@ -110,6 +110,19 @@ aeclient *h_client(harness *h, const char *service, int timeout_ms)
 	return c;
 }
 
+int h_add_client(aeclient *c, const char *name, char *msg, size_t msglen)
+{
+	char buf[256];
+	Aedesk__ClientAddRequest q = AEDESK__CLIENT_ADD_REQUEST__INIT;
+	q.name = (char *)name;
+	Aedesk__Status st;
+	ProtobufCMessage *r = NULL;
+	int rc = aeclient_call(c, &q.base, &aedesk__client_reply__descriptor, &st, msg ? msg : buf,
+		     msg ? msglen : sizeof buf, &r) == 0 && st == AEDESK__STATUS__OK ? 0 : -1;
+	wire_free(r);
+	return rc;
+}
+
 aeclient *h_service_client(harness *h, const char *service, int timeout_ms)
 {
 	aeclient *c = h_client(h, service, timeout_ms);

@@ -66,6 +66,9 @@ aeclient *h_client(harness *h, const char *service, int timeout_ms);
 /* h_service_client: a client carrying the service credential (keys/service.token), the
  * only token Replay answers; h_call uses it for a ReplayRequest. */
 aeclient *h_service_client(harness *h, const char *service, int timeout_ms);
+/* h_add_client adds a client of that name over c: 0 when acknowledged OK, else -1 with the
+ * service's message in msg (when msg is not NULL). */
+int h_add_client(aeclient *c, const char *name, char *msg, size_t msglen);
 /* h_last_seq: a service's newest outbox seq, or (cursor_of set) its cursor for that source. */
 uint64_t h_last_seq(harness *h, const char *service, const char *cursor_of);
 /* h_audit_events: how many events in a service's outbox are the audit trail's own

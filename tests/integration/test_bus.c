@@ -41,15 +41,7 @@ static int add_clients(harness *h, int from, int n)
 	for (int i = from; c && i < from + n; i++) {
 		char name[64];
 		snprintf(name, sizeof name, "事件客户 %05d", i);
-		Aedesk__ClientAddRequest q = AEDESK__CLIENT_ADD_REQUEST__INIT;
-		q.name = name;
-		Aedesk__Status st;
-		char msg[256];
-		ProtobufCMessage *r = NULL;
-		if (aeclient_call(c, &q.base, &aedesk__client_reply__descriptor, &st, msg, sizeof msg, &r) == 0 &&
-		    st == AEDESK__STATUS__OK)
-			ok++;
-		wire_free(r);
+		ok += h_add_client(c, name, NULL, 0) == 0;
 	}
 	aeclient_close(c);
 	return ok;

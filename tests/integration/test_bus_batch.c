@@ -40,15 +40,7 @@ static void *add_clients_thread(void *arg)
 	for (int i = a->from; c && i < a->from + a->n; i++) {
 		char name[64];
 		snprintf(name, sizeof name, "批量客户 %05d", i);
-		Aedesk__ClientAddRequest q = AEDESK__CLIENT_ADD_REQUEST__INIT;
-		q.name = name;
-		Aedesk__Status st;
-		char msg[256];
-		ProtobufCMessage *r = NULL;
-		if (aeclient_call(c, &q.base, &aedesk__client_reply__descriptor, &st, msg, sizeof msg, &r) == 0 &&
-		    st == AEDESK__STATUS__OK)
-			a->ok++;
-		wire_free(r);
+		a->ok += h_add_client(c, name, NULL, 0) == 0;
 	}
 	aeclient_close(c);
 	return NULL;

@@ -46,15 +46,7 @@ TEST(test_every_acknowledged_write_survives_kill9_mid_stream)
 	for (int i = 0; c && i < 153; i++) {
 		char name[64];
 		snprintf(name, sizeof name, "持久客户 %03d", i);
-		Aedesk__ClientAddRequest q = AEDESK__CLIENT_ADD_REQUEST__INIT;
-		q.name = name;
-		Aedesk__Status st;
-		char msg[256];
-		ProtobufCMessage *r = NULL;
-		if (aeclient_call(c, &q.base, &aedesk__client_reply__descriptor, &st, msg, sizeof msg, &r) == 0 &&
-		    st == AEDESK__STATUS__OK)
-			acked++;
-		wire_free(r);
+		acked += h_add_client(c, name, NULL, 0) == 0;
 		if (i == 150)
 			h_kill9(&h, "registry"); /* the last two go unanswered: not acknowledged */
 	}

@@ -28,17 +28,11 @@ TEST(test_a_full_map_grows_and_every_acknowledged_write_is_kept)
 		char name[200];
 		/* Long names fill the map fast: ~200 bytes each, 3 copies (record, index, event). */
 		snprintf(name, sizeof name, "满载客户 %04d %.*s", i, 150, pad);
-		Aedesk__ClientAddRequest q = AEDESK__CLIENT_ADD_REQUEST__INIT;
-		q.name = name;
-		Aedesk__Status st;
 		char msg[256];
-		ProtobufCMessage *r = NULL;
-		if (aeclient_call(c, &q.base, &aedesk__client_reply__descriptor, &st, msg, sizeof msg, &r) == 0 &&
-		    st == AEDESK__STATUS__OK)
+		if (h_add_client(c, name, msg, sizeof msg) == 0)
 			acked++;
 		else
 			fprintf(stderr, "  add %d: %s\n", i, msg);
-		wire_free(r);
 	}
 	aeclient_close(c);
 	CHECK_INT(acked, 3000);
