@@ -40,6 +40,14 @@
 
 #define SCHED_FIRE_BATCH 500
 #define SCHED_CATCHUP_DAYS 7
+/* A tick's planner stops after the day in which it made this many reminders and asks for
+ * the next tick at once (svc_tick_at) for the days left. LMDB keeps every page a write
+ * transaction dirtied (malloc'd, then on its free list env->me_dpages until the store is
+ * closed), so the largest transaction sets the scheduler's heap for good: planning a new
+ * install's whole horizon for 100,000 clients in one tick (~600,000 reminders) held
+ * ~165 MiB. Whole days only: a day is planned in one transaction. */
+#define SCHED_PLAN_TICK_MAX 20000
+static size_t plan_made;   /* reminders sched_add stored since plan() began */
 
 int64_t sched_clock(svc *s)
 {
@@ -97,6 +105,7 @@ int sched_add(svc_req *r, Aedesk__Reminder *rem)
 	rem->created_ms = r->now_ms;
 	if (sched.replan)
 		sched_replan_made();
+	plan_made++;
 	if (sched_put(r, sched.rem, rem->id, &rem->base))
 		return -1;
 	uint8_t k[512];
@@ -233,9 +242,19 @@ static int plan(svc_req *r)
 	int to = today + sched.horizon_days;
 	if (to <= through)
 		return 0;
-	if (sched_plan(r, (int)through + 1, to))
-		return -1;
-	return sched_meta_put(r, "planned_through", to);
+	plan_made = 0;
+	int day = (int)through + 1;
+	for (; day <= to; day++) {
+		if (sched_plan(r, day, day))
+			return -1;
+		if (plan_made >= SCHED_PLAN_TICK_MAX && day < to) {
+			log_info("planner: %zu reminder(s) made through day %d; days %d-%d in the next tick", plan_made,
+			    day, day + 1, to);
+			svc_tick_at(r->svc, r->now_ms); /* the rest in the next tick, at once */
+			break;
+		}
+	}
+	return sched_meta_put(r, "planned_through", day > to ? to : day);
 }
 
 int sched_tick(svc *s, svc_req *r)
