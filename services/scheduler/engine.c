@@ -40,14 +40,17 @@
 
 #define SCHED_FIRE_BATCH 500
 #define SCHED_CATCHUP_DAYS 7
-/* A tick's planner stops after the day in which it made this many reminders and asks for
- * the next tick at once (svc_tick_at) for the days left. LMDB keeps every page a write
- * transaction dirtied (malloc'd, then on its free list env->me_dpages until the store is
- * closed), so the largest transaction sets the scheduler's heap for good: planning a new
- * install's whole horizon for 100,000 clients in one tick (~600,000 reminders) held
- * ~165 MiB. Whole days only: a day is planned in one transaction. */
-#define SCHED_PLAN_TICK_MAX 20000
-static size_t plan_made;   /* reminders sched_add stored since plan() began */
+/* A tick's planner makes at most this many reminders; when it has, the rest of the day
+ * is left out (plan_cut), planned_through stays before that day and the next tick runs
+ * at once (svc_tick_at) and plans the day again: ids name the occasion, so what the cut
+ * tick made is found and skipped. LMDB keeps every page a write transaction dirtied
+ * (malloc'd, then on its free list env->me_dpages until the store is closed), so the
+ * largest transaction sets the scheduler's heap for good: a new install's horizon for
+ * 100,000 clients (~600,000 reminders) planned in one tick held ~165 MiB. */
+#define SCHED_PLAN_TICK_MAX 50000
+static size_t plan_made;   /* reminders made since plan() began (plan_capped) */
+static int plan_capped;    /* inside plan(): sched_add counts and stops at the cap */
+static int plan_cut;       /* the cap was reached: some of the day was left out */
 
 int64_t sched_clock(svc *s)
 {
@@ -102,10 +105,14 @@ int sched_add(svc_req *r, Aedesk__Reminder *rem)
 	 * scheduler was down still fires late (R-REMIND-1): it existed before. */
 	if (sched.planning && rem->due_ms < r->now_ms)
 		return 0;
+	if (plan_capped && plan_made >= SCHED_PLAN_TICK_MAX) {
+		plan_cut = 1; /* the next tick plans this day again and makes it */
+		return 0;
+	}
+	plan_made++;
 	rem->created_ms = r->now_ms;
 	if (sched.replan)
 		sched_replan_made();
-	plan_made++;
 	if (sched_put(r, sched.rem, rem->id, &rem->base))
 		return -1;
 	uint8_t k[512];
@@ -243,18 +250,21 @@ static int plan(svc_req *r)
 	if (to <= through)
 		return 0;
 	plan_made = 0;
-	int day = (int)through + 1;
-	for (; day <= to; day++) {
-		if (sched_plan(r, day, day))
-			return -1;
-		if (plan_made >= SCHED_PLAN_TICK_MAX && day < to) {
-			log_info("planner: %zu reminder(s) made through day %d; days %d-%d in the next tick", plan_made,
-			    day, day + 1, to);
-			svc_tick_at(r->svc, r->now_ms); /* the rest in the next tick, at once */
-			break;
-		}
+	plan_cut = 0;
+	plan_capped = 1;
+	int day = (int)through + 1, rc = 0;
+	for (; day <= to && !rc && !plan_cut; day++)
+		rc = sched_plan(r, day, day);
+	plan_capped = 0;
+	if (rc)
+		return -1;
+	if (plan_cut) {
+		day -= 2; /* the last day whole */
+		log_info("planner: %zu reminder(s) made, through day %d; the rest in the next tick", plan_made, day);
+		svc_tick_at(r->svc, r->now_ms);
+		return day > through ? sched_meta_put(r, "planned_through", day) : 0;
 	}
-	return sched_meta_put(r, "planned_through", day > to ? to : day);
+	return sched_meta_put(r, "planned_through", to);
 }
 
 int sched_tick(svc *s, svc_req *r)
