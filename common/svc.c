@@ -225,34 +225,14 @@ static void queue_init(struct queue *q)
 	pthread_cond_init(&q->cv, NULL);
 }
 
-static int queue_push(struct queue *q, struct item *it)
+/* queue_push_chain appends the items head..tail (n of them, nev events) as one: all, or none
+ * when the events would pass SVC_MAX_QUEUED_EVENTS (the gap is healed by replay). */
+static int queue_push_chain(struct queue *q, struct item *head, struct item *tail, size_t n, size_t nev)
 {
 	pthread_mutex_lock(&q->mu);
-	if (it->kind == ITEM_EVENT && q->nevents >= SVC_MAX_QUEUED_EVENTS) {
+	if (nev && q->nevents + nev > SVC_MAX_QUEUED_EVENTS) {
 		pthread_mutex_unlock(&q->mu);
-		return -1; /* dropped: the gap is healed by replay */
-	}
-	it->next = NULL;
-	if (q->tail)
-		q->tail->next = it;
-	else
-		q->head = it;
-	q->tail = it;
-	q->n++;
-	if (it->kind == ITEM_EVENT)
-		q->nevents++;
-	pthread_cond_signal(&q->cv);
-	pthread_mutex_unlock(&q->mu);
-	return 0;
-}
-
-/* queue_push_events appends a chain of n events as one (all or, past the limit, none). */
-static int queue_push_events(struct queue *q, struct item *head, struct item *tail, size_t n)
-{
-	pthread_mutex_lock(&q->mu);
-	if (q->nevents + n > SVC_MAX_QUEUED_EVENTS) {
-		pthread_mutex_unlock(&q->mu);
-		return -1; /* dropped: the gap is healed by replay */
+		return -1;
 	}
 	tail->next = NULL;
 	if (q->tail)
@@ -261,10 +241,15 @@ static int queue_push_events(struct queue *q, struct item *head, struct item *ta
 		q->head = head;
 	q->tail = tail;
 	q->n += n;
-	q->nevents += n;
+	q->nevents += nev;
 	pthread_cond_signal(&q->cv);
 	pthread_mutex_unlock(&q->mu);
 	return 0;
+}
+
+static int queue_push(struct queue *q, struct item *it)
+{
+	return queue_push_chain(q, it, it, 1, it->kind == ITEM_EVENT);
 }
 
 /* queue_take waits up to ms for items and takes up to max of them, in order. */
@@ -1795,7 +1780,7 @@ static void sub_cb(void *arg)
 			struct item *tail;
 			size_t n;
 			struct item *head = batch_items(body, blen, &tail, &n);
-			if (head && queue_push_events(&src->s->mainq, head, tail, n) != 0) {
+			if (head && queue_push_chain(&src->s->mainq, head, tail, n, n) != 0) {
 				while (head) {
 					struct item *next = head->next;
 					free(head);
