@@ -673,7 +673,8 @@ static int merge(struct holidays *h, struct holidays *src)
 	free(src->v);
 	src->v = NULL;
 	src->n = src->cap = 0;
-	qsort(h->v, h->n, sizeof *h->v, entry_cmp);
+	if (h->n) /* qsort must not be handed the empty table's NULL */
+		qsort(h->v, h->n, sizeof *h->v, entry_cmp);
 	for (i = j = 0; i < h->n; i++) {
 		if (i + 1 < h->n && h->v[i + 1].days == h->v[i].days) {
 			free(h->v[i].name);

@@ -59,6 +59,21 @@ TEST(test_holidays_load_shipped_data)
 	CHECK_INT(holidays_is_workday(hol, 2027, 1, 2), 0);	/* plain Saturday */
 }
 
+/* A year with no days, loaded first (nothing held yet): loads, and changes nothing. Found by
+ * fuzz_text: qsort was handed the empty table's NULL (undefined behaviour). */
+TEST(test_holidays_empty_year_into_empty_calendar)
+{
+	char err[256] = "";
+	static const char doc[] = "{\"year\":2026,\"days\":[]}";
+	holidays *h = holidays_new();
+
+	CHECK(h != NULL);
+	CHECK_INT(holidays_load_text(h, "empty.json", doc, sizeof doc - 1, err, sizeof err), 0);
+	CHECK_STR(err, "");
+	CHECK_INT(holidays_is_workday(h, 2026, 10, 1), 1); /* no notice loaded: a plain Thursday */
+	holidays_free(h);
+}
+
 /* 2026 National Day: Oct 1-7 off, Oct 8-9 working, Sat Oct 10 working, Sun Oct 11 off. */
 TEST(test_holidays_2026_national_day_week_off)
 {
@@ -198,6 +213,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	RUN(test_holidays_load_shipped_data);
+	RUN(test_holidays_empty_year_into_empty_calendar);
 	RUN(test_holidays_2026_national_day_week_off);
 	RUN(test_holidays_2026_adjusted_weekend_workdays);
 	RUN(test_holidays_next_workday_over_spring_festival_2026);
