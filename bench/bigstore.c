@@ -321,11 +321,11 @@ int main(int argc, char **argv)
 			printf("  !! aedesk-%s did not start or catch up\n", svcs[i]);
 	/* RSS once the services are idle: caught up, and what follows a catch-up done too
 	 * (the scheduler's planner makes the new reminders over several ticks after it):
-	 * all of them together use under 2 % of a CPU over 2 s, or 3 minutes have passed. */
-	for (int64_t waited = 0, cpu = ctl_cpu_us(&d); waited < 180000000000ll; waited += 2000000000ll) {
-		usleep(2000000);
+	 * all of them together use under 5 % of a CPU over a second, or a minute has passed. */
+	for (int64_t waited = 0, cpu = ctl_cpu_us(&d); waited < 60000000; waited += 1000000) {
+		usleep(1000000);
 		int64_t now = ctl_cpu_us(&d);
-		if (now - cpu < 40000)
+		if (now - cpu < 50000)
 			break;
 		cpu = now;
 	}
