@@ -36,44 +36,9 @@ static char out[65536], err[8192];
 
 #define OK(h, ...) CHECK_INT(h_cli_err(h, NULL, out, sizeof out, err, sizeof err, __VA_ARGS__, NULL), 0)
 
-/* health: source's last seq and epoch, or consumer's cursor for it (seq and epoch). */
-static uint64_t health(harness *h, const char *svc, const char *cursor_of, uint64_t *epoch)
-{
-	Aedesk__HealthRequest q = AEDESK__HEALTH_REQUEST__INIT;
-	Aedesk__Health *r = NULL;
-	uint64_t v = 0;
-	*epoch = 0;
-	if (h_call(h, svc, &q.base, &aedesk__health__descriptor, (ProtobufCMessage **)&r) == 0 && r) {
-		if (!cursor_of) {
-			v = r->last_seq;
-			*epoch = r->epoch;
-		}
-		for (size_t i = 0; cursor_of && i < r->n_cursors; i++)
-			if (strcmp(r->cursors[i]->source, cursor_of) == 0) {
-				v = r->cursors[i]->seq;
-				*epoch = r->cursors[i]->epoch;
-			}
-	}
-	wire_free(r ? &r->base : NULL);
-	return v;
-}
-
-/* applied: consumer has applied every event of source so far, in source's epoch. */
-static int applied(harness *h, const char *consumer, const char *source)
-{
-	uint64_t ep, cep;
-	uint64_t last = health(h, source, NULL, &ep);
-	for (int i = 0; i < 400; i++) {
-		if (health(h, consumer, source, &cep) >= last && (!ep || cep == ep))
-			return 0;
-		h_sleep_ms(50);
-	}
-	return -1;
-}
-
 static int caught_up(harness *h)
 {
-	return applied(h, "scorer", "registry") || applied(h, "scorer", "jobs") ? -1 : 0;
+	return h_wait_consumer(h, "scorer", "registry", 20000) || h_wait_consumer(h, "scorer", "jobs", 20000) ? -1 : 0;
 }
 
 static void as(harness *h, const char *who) { CHECK(h_login(h, who, "pass-word-123") == 0); }
@@ -213,7 +178,7 @@ TEST(test_quarterly_assessment_without_anyone_asking_R_CLASS_1)
 	CHECK(caught_up(&h) == 0);
 	recommendations(&h, recs, sizeof recs);
 	CHECK_STR(recs, "C000001:B>C(228);");
-	CHECK(applied(&h, "registry", "scorer") == 0);
+	CHECK(h_wait_consumer(&h, "registry", "scorer", 20000) == 0);
 	as(&h, "qian.am");
 	OK(&h, "--json", "client", "recommendations", "--client", "C000001");
 	CHECK(count(out, "\"R0") == 1 && h_contains(out, "applied") && h_contains(out, "228"));
@@ -238,7 +203,7 @@ TEST(test_quarterly_assessment_without_anyone_asking_R_CLASS_1)
 	CHECK(caught_up(&h) == 0);
 	recommendations(&h, again, sizeof again);
 	CHECK_STR(again, recs);
-	CHECK(applied(&h, "registry", "scorer") == 0);
+	CHECK(h_wait_consumer(&h, "registry", "scorer", 20000) == 0);
 	as(&h, "qian.am");
 	OK(&h, "--json", "client", "recommendations", "--client", "C000001");
 	CHECK(count(out, "\"R0") == 1 && h_contains(out, "applied"));
